@@ -1,0 +1,204 @@
+"""Every write about delegations, people and bodies.
+
+Each delegation has two groups (all its people; its signatories) and each body one (its chairs).
+Guardian grants object permissions to those groups, so a person's groups must always match
+their delegation, role and chairs: every action here that changes one of those re-syncs them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from audit.actions import record
+from delegations.models import Body, Delegation, User, collation_key
+
+ADVISORY_NETWORK_GROUP = "advisory-network"
+
+
+def _delegation_label(actor: User | None) -> str:
+    if actor is None or actor.delegation_id is None or actor.delegation is None:
+        return ""
+    return actor.delegation.name
+
+
+def _person_facts(person: User) -> dict[str, Any]:
+    return {
+        "email": person.email,
+        "role": person.role,
+        "delegation": person.delegation.code if person.delegation else None,
+        "is_active": person.is_active,
+    }
+
+
+def advisory_network_group() -> Group:
+    group, _ = Group.objects.get_or_create(name=ADVISORY_NETWORK_GROUP)
+    return group
+
+
+def sync_groups(person: User) -> None:
+    """Put ``person`` in exactly the groups their delegation, role and chairs call for."""
+    groups: list[Group] = []
+    if person.is_active:
+        delegation = person.delegation
+        if delegation is not None:
+            groups.append(delegation.group)
+            if person.role == User.Role.SIGNATORY:
+                groups.append(delegation.signatories_group)
+        if person.role == User.Role.ADVISER:
+            groups.append(advisory_network_group())
+        groups.extend(
+            body.chairs_group for body in person.chaired_bodies.select_related("chairs_group")
+        )
+    person.groups.set(groups)
+
+
+@transaction.atomic
+def create_delegation(
+    actor: User | None, *, name: str, code: str, is_member: bool = True
+) -> Delegation:
+    """Add a delegation with its two groups."""
+    code = code.strip().upper()
+    delegation = Delegation.objects.create(
+        name=name.strip(),
+        code=code,
+        sort_key=collation_key(name),
+        is_member=is_member,
+        group=Group.objects.create(name=f"delegation:{code}"),
+        signatories_group=Group.objects.create(name=f"delegation:{code}:signatories"),
+    )
+    record(
+        actor,
+        "delegations.create_delegation",
+        delegation,
+        after={"name": delegation.name, "code": code, "is_member": is_member},
+        delegation=_delegation_label(actor),
+    )
+    return delegation
+
+
+@transaction.atomic
+def update_delegation(
+    actor: User | None, delegation: Delegation, *, name: str, is_member: bool
+) -> Delegation:
+    """Rename a delegation or record that it joined or left. Its past signatures stay."""
+    before = {"name": delegation.name, "is_member": delegation.is_member}
+    delegation.name = name.strip()
+    delegation.sort_key = collation_key(delegation.name)
+    delegation.is_member = is_member
+    delegation.save(update_fields=["name", "sort_key", "is_member"])
+    record(
+        actor,
+        "delegations.update_delegation",
+        delegation,
+        before=before,
+        after={"name": delegation.name, "is_member": is_member},
+        delegation=_delegation_label(actor),
+    )
+    return delegation
+
+
+@transaction.atomic
+def create_body(actor: User | None, *, name: str, kind: str) -> Body:
+    """Add a body (plenary, task force, working group) with the group its chairs share."""
+    body = Body.objects.create(
+        name=name.strip(), kind=kind, chairs_group=Group.objects.create(name=f"body:{name}:chairs")
+    )
+    record(
+        actor,
+        "delegations.create_body",
+        body,
+        after={"name": body.name, "kind": kind},
+        delegation=_delegation_label(actor),
+    )
+    return body
+
+
+@transaction.atomic
+def set_chairs(actor: User | None, body: Body, *, chairs: Iterable[User]) -> Body:
+    """Make ``chairs`` the chairs of ``body``, and keep everyone's groups in step."""
+    previous = set(body.chairs.all())
+    current = set(chairs)
+    body.chairs.set(current)
+    for person in previous | current:
+        sync_groups(person)
+    record(
+        actor,
+        "delegations.set_chairs",
+        body,
+        before={"chairs": sorted(p.email for p in previous)},
+        after={"chairs": sorted(p.email for p in current)},
+        delegation=_delegation_label(actor),
+    )
+    return body
+
+
+@transaction.atomic
+def add_person(
+    actor: User | None,
+    *,
+    email: str,
+    full_name: str,
+    role: str,
+    delegation: Delegation | None,
+    password: str | None = None,
+    organisation: str = "",
+) -> User:
+    """Give a person an account, in their delegation's groups."""
+    person = User.objects.create_user(
+        email,
+        password,
+        full_name=full_name,
+        role=role,
+        delegation=delegation,
+        organisation=organisation,
+    )
+    sync_groups(person)
+    record(
+        actor,
+        "delegations.add_person",
+        person,
+        after=_person_facts(person),
+        delegation=_delegation_label(actor),
+    )
+    return person
+
+
+@transaction.atomic
+def change_person(
+    actor: User | None,
+    person: User,
+    *,
+    role: str,
+    delegation: Delegation | None,
+    is_active: bool,
+    before: dict[str, Any] | None = None,
+) -> User:
+    """Change a person's role, delegation or whether they may log in; their groups follow.
+
+    ``before`` is what the person looked like before, when the caller (the admin) already
+    changed the instance in memory.
+    """
+    previous = before or _person_facts(person)
+    person.role = role
+    person.delegation = delegation
+    person.is_active = is_active
+    person.save(update_fields=["role", "delegation", "is_active"])
+    sync_groups(person)
+    record(
+        actor,
+        "delegations.change_person",
+        person,
+        before=previous,
+        after=_person_facts(person),
+        delegation=_delegation_label(actor),
+    )
+    return person
+
+
+def person_facts(person: User) -> dict[str, Any]:
+    """What the audit record keeps of a person: e-mail, role, delegation, active."""
+    return _person_facts(person)

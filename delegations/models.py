@@ -1,0 +1,189 @@
+"""Member delegations, the people who act for them, and the bodies that steer statements."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Group, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+
+
+def collation_key(name: str) -> str:
+    """The key a delegation sorts by, as the coalition lists its members.
+
+    A leading "The" is ignored ("The Netherlands" sorts under N) and "Republic of X" sorts
+    under X, so the order matches the coalition's own list.
+    """
+    key = name.strip()
+    if key.lower().startswith("the "):
+        key = key[4:]
+    if key.lower().startswith("republic of "):
+        key = f"{key[12:]}, Republic of"
+    return key.casefold()
+
+
+class Delegation(models.Model):
+    """A state's delegation to the coalition. Signs for its state; kept once it has acted."""
+
+    name = models.CharField(max_length=120, unique=True)
+    code = models.CharField(
+        "ISO 3166-1 alpha-2 code",
+        max_length=2,
+        unique=True,
+        help_text="Two capital letters, e.g. CA for Canada.",
+    )
+    sort_key = models.CharField(max_length=120, editable=False, db_index=True)
+    is_member = models.BooleanField(
+        default=True, help_text="Member delegations see consultations and may sign on."
+    )
+    joined_on = models.DateField(null=True, blank=True)
+    left_on = models.DateField(null=True, blank=True)
+    group = models.OneToOneField(
+        Group, on_delete=models.PROTECT, related_name="delegation", editable=False
+    )
+    signatories_group = models.OneToOneField(
+        Group, on_delete=models.PROTECT, related_name="signatory_delegation", editable=False
+    )
+
+    class Meta:
+        ordering = ["sort_key"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[A-Z]{2}$"), name="delegation_code_is_alpha2"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> User:
+        if not email:
+            raise ValueError("A person needs an e-mail address.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> User:
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        fields.setdefault("role", User.Role.COORDINATOR)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in by e-mail, usually on behalf of one delegation."""
+
+    class Role(models.TextChoices):
+        DELEGATE = "delegate", "Delegate"
+        SIGNATORY = "signatory", "Signatory"
+        COORDINATOR = "coordinator", "Coordinator"
+        ADVISER = "adviser", "Adviser"
+
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=160)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.DELEGATE)
+    delegation = models.ForeignKey(
+        Delegation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        help_text=(
+            "Delegates and signatories act for one delegation; coordinators and advisers for none."
+        ),
+    )
+    organisation = models.CharField(
+        max_length=160, blank=True, help_text="For advisers: the organisation they come from."
+    )
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects: ClassVar[UserManager] = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(role__in=["delegate", "signatory"], delegation__isnull=False)
+                    | models.Q(role__in=["coordinator", "adviser"], delegation__isnull=True)
+                ),
+                name="delegates_and_signatories_have_a_delegation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.is_active and self.role == self.Role.COORDINATOR
+
+    @property
+    def is_signatory(self) -> bool:
+        return self.is_active and self.role == self.Role.SIGNATORY
+
+    @property
+    def is_adviser(self) -> bool:
+        return self.is_active and self.role == self.Role.ADVISER
+
+    @property
+    def acts_for_member(self) -> bool:
+        """True for a delegate or signatory of a delegation that is a member today."""
+        return (
+            self.is_active
+            and self.delegation_id is not None
+            and self.delegation is not None
+            and self.delegation.is_member
+        )
+
+    @property
+    def affiliation(self) -> str:
+        """The delegation, organisation or unit a person is shown with."""
+        if self.delegation_id is not None and self.delegation is not None:
+            return self.delegation.name
+        if self.role == self.Role.COORDINATOR:
+            return "Coordination unit"
+        return self.organisation or "Advisory network"
+
+
+class Body(models.Model):
+    """The plenary, a task force or a working group: the owner of statements, steered by chairs."""
+
+    class Kind(models.TextChoices):
+        PLENARY = "plenary", "Plenary"
+        TASK_FORCE = "task_force", "Task force"
+        WORKING_GROUP = "working_group", "Working group"
+
+    name = models.CharField(max_length=160, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.WORKING_GROUP)
+    chairs = models.ManyToManyField(
+        User, related_name="chaired_bodies", blank=True, help_text="The people who chair it."
+    )
+    chairs_group = models.OneToOneField(
+        Group, on_delete=models.PROTECT, related_name="chaired_body", editable=False
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "bodies"
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,65 @@
+"""Who may see and who may edit a statement.
+
+Visibility and the pen are guardian object permissions on the statement, granted to
+delegation and body groups by ``workflow.grants`` for each state. These predicates combine the
+grant with the person's role. They answer "may this person ever do this here", and leave the
+state's own refusals (editing after sign-on opened…) to the actions, which answer 409.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from guardian.core import ObjectPermissionChecker
+
+from drafts.models import Statement
+
+
+def checker_for(user: Any) -> ObjectPermissionChecker | None:
+    """A permission checker for ``user``, to share across predicates in one request."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    return ObjectPermissionChecker(user)
+
+
+def has_grant(
+    user: Any, codename: str, statement: Statement, checker: ObjectPermissionChecker | None = None
+) -> bool:
+    """Whether guardian grants ``codename`` on ``statement`` to ``user`` or one of their groups.
+
+    A superuser gets only what is granted to them like anyone else: an operations account
+    must not hold the pen or sign by accident.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return False
+    checker = checker or ObjectPermissionChecker(user)
+    if user.is_superuser:
+        return codename in checker.get_user_perms(statement) or codename in checker.get_group_perms(
+            statement
+        )
+    return checker.has_perm(codename, statement)
+
+
+def can_view(
+    user: Any, statement: Statement, checker: ObjectPermissionChecker | None = None
+) -> bool:
+    """Published statements are public; coordinators see everything; others need the grant."""
+    if statement.state == Statement.State.PUBLISHED:
+        return True
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_coordinator:
+        return True
+    return has_grant(user, "view_statement", statement, checker)
+
+
+def can_edit(
+    user: Any, statement: Statement, checker: ObjectPermissionChecker | None = None
+) -> bool:
+    """A delegate or signatory of a pen-holding delegation that can see the statement."""
+    return (
+        can_view(user, statement, checker)
+        and user.is_authenticated
+        and user.delegation_id is not None
+        and has_grant(user, "change_statement", statement, checker)
+    )

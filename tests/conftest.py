@@ -1,0 +1,218 @@
+"""The shared cast of every test, and a way to put a statement in any state by real actions.
+
+Statements start as drafts held by Canada and the Netherlands in the Plenary; later states are
+reached by calling the workflow actions, the way people reach them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.test import Client
+from django.utils import timezone
+
+from delegations import actions as delegation_actions
+from delegations.models import Body, Delegation, User
+from drafts.models import Statement
+from workflow import actions
+
+PASSWORD = "a-long-test-password"
+
+TEXT = """# Joint statement on internet shutdowns
+
+The members of the coalition,
+
+1. *Recalling* that the same rights that people have offline must also be protected online;
+
+2. *Call upon* all states to refrain from shutting down access to the internet.
+"""
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    """Real hashing costs a third of a second a person; tests make dozens of people."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def person(email: str, role: str, delegation: Delegation | None = None, **extra: Any) -> User:
+    return delegation_actions.add_person(
+        None,
+        email=email,
+        full_name=email.split("@")[0].replace(".", " ").title(),
+        role=role,
+        delegation=delegation,
+        password=PASSWORD,
+        **extra,
+    )
+
+
+def delegation(code: str) -> Delegation:
+    return Delegation.objects.get(code=code)
+
+
+@pytest.fixture
+def plenary(db: None) -> Body:
+    return delegation_actions.create_body(None, name="Plenary", kind=Body.Kind.PLENARY)
+
+
+@pytest.fixture
+def task_force(db: None) -> Body:
+    return delegation_actions.create_body(
+        None, name="Task Force on Shutdowns", kind=Body.Kind.TASK_FORCE
+    )
+
+
+@pytest.fixture
+def pen_delegate(db: None) -> User:
+    """A delegate of Canada, which holds the pen: may edit drafts, may not sign."""
+    return person("delegate.ca@example.org", User.Role.DELEGATE, delegation("CA"))
+
+
+@pytest.fixture
+def pen_signatory(db: None) -> User:
+    """A signatory of Canada (pen-holder): may edit, and sign on for Canada."""
+    return person("signatory.ca@example.org", User.Role.SIGNATORY, delegation("CA"))
+
+
+@pytest.fixture
+def other_signatory(db: None) -> User:
+    """A signatory of Kenya, a member that does not hold the pen: sees consultation onwards."""
+    return person("signatory.ke@example.org", User.Role.SIGNATORY, delegation("KE"))
+
+
+@pytest.fixture
+def third_signatory(db: None) -> User:
+    """A signatory of France, used to give a statement a signature of its own."""
+    return person("signatory.fr@example.org", User.Role.SIGNATORY, delegation("FR"))
+
+
+@pytest.fixture
+def non_member_delegate(db: None) -> User:
+    """A delegate of a delegation that left the coalition: sees nothing unpublished."""
+    left = delegation_actions.create_delegation(None, name="Observer State", code="XO")
+    delegation_actions.update_delegation(None, left, name=left.name, is_member=False)
+    return person("delegate.xo@example.org", User.Role.DELEGATE, left)
+
+
+@pytest.fixture
+def adviser(db: None) -> User:
+    """A member of the advisory network: reads and comments in consultation only when invited."""
+    return person("adviser@example.org", User.Role.ADVISER, organisation="Digital Rights Watch")
+
+
+@pytest.fixture
+def chair(plenary: Body) -> User:
+    """A German delegate who chairs the Plenary: steers its statements."""
+    chair = person("chair@example.org", User.Role.DELEGATE, delegation("DE"))
+    delegation_actions.set_chairs(None, plenary, chairs=[chair])
+    chair.refresh_from_db()
+    return chair
+
+
+@pytest.fixture
+def other_chair(task_force: Body) -> User:
+    """An Estonian delegate who chairs another body: no say over the Plenary's statements."""
+    chair = person("chair.tf@example.org", User.Role.DELEGATE, delegation("EE"))
+    delegation_actions.set_chairs(None, task_force, chairs=[chair])
+    return chair
+
+
+@pytest.fixture
+def coordinator(db: None) -> User:
+    """Staff of the coordination unit: sees everything, publishes, withdraws."""
+    return person("coordinator@example.org", User.Role.COORDINATOR)
+
+
+@pytest.fixture
+def anonymous() -> AnonymousUser:
+    """Anyone on the internet, not logged in: reads published statements only."""
+    return AnonymousUser()
+
+
+@pytest.fixture
+def cast(
+    pen_delegate: User,
+    pen_signatory: User,
+    other_signatory: User,
+    third_signatory: User,
+    non_member_delegate: User,
+    adviser: User,
+    chair: User,
+    other_chair: User,
+    coordinator: User,
+) -> dict[str, User | None]:
+    """Every role by name; ``anonymous`` is None."""
+    return {
+        "pen_delegate": pen_delegate,
+        "pen_signatory": pen_signatory,
+        "other_signatory": other_signatory,
+        "non_member_delegate": non_member_delegate,
+        "adviser": adviser,
+        "chair": chair,
+        "other_chair": other_chair,
+        "coordinator": coordinator,
+        "anonymous": None,
+    }
+
+
+def later(days: int = 7) -> Any:
+    return timezone.now() + timedelta(days=days)
+
+
+StatementMaker = Callable[..., Statement]
+
+
+@pytest.fixture
+def make_statement(
+    plenary: Body, pen_delegate: User, chair: User, coordinator: User, third_signatory: User
+) -> StatementMaker:
+    """Build a statement and walk it to ``state`` through the real actions.
+
+    In sign-on, France has already signed (so it can be published); a published statement was
+    signed by France; a withdrawn one was withdrawn from drafting.
+    """
+
+    def make(
+        state: str = Statement.State.DRAFT,
+        *,
+        kind: str = Statement.Kind.JOINT_STATEMENT,
+        title: str = "Joint statement on internet shutdowns",
+        advisers_invited: bool = False,
+        min_signatures: int = 1,
+    ) -> Statement:
+        statement = actions.create_statement(
+            pen_delegate,
+            title=title,
+            kind=kind,
+            body=plenary,
+            pen_holders=[delegation("NL")],
+            text=TEXT,
+            min_signatures=min_signatures,
+        )
+        if state == Statement.State.WITHDRAWN:
+            return actions.withdraw(chair, statement, reason="Overtaken by events.")
+        if state == Statement.State.DRAFT:
+            return statement
+        statement = actions.open_consultation(
+            chair, statement, deadline=later(10), advisers_invited=advisers_invited
+        )
+        if state == Statement.State.CONSULTATION:
+            return statement
+        statement = actions.open_sign_on(chair, statement, deadline=later(7))
+        actions.sign_on(third_signatory, statement)
+        if state == Statement.State.SIGN_ON:
+            return statement
+        return actions.publish(coordinator, statement)
+
+    return make
+
+
+def client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client

@@ -1,0 +1,420 @@
+"""Every action that moves a statement through its life, or answers its sign-on.
+
+Each one: lock the statement's row, check the predicate (``PermissionDenied`` → 403), check
+the state and the guards (``Conflict`` → 409), run the django-fsm transition, save, append the
+audit entry and re-grant the object permissions the new state calls for — all in one
+transaction, so a refusal changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django_fsm import can_proceed
+
+from audit.actions import record
+from delegations.models import Body, Delegation
+from drafts import actions as drafts_actions
+from drafts.errors import Conflict
+from drafts.models import Statement
+from workflow import grants, permissions
+from workflow.models import Signature
+
+State = Statement.State
+
+
+def format_utc(moment: datetime) -> str:
+    """A moment as people read it in messages: "3 Dec 2026 17:00 UTC"."""
+    utc = moment.astimezone(UTC)
+    return f"{utc.day} {utc:%b %Y %H:%M} UTC"
+
+
+def _delegation_name(actor: Any) -> str:
+    return actor.delegation.name if getattr(actor, "delegation", None) else ""
+
+
+def _lock(statement: Statement) -> Statement:
+    return (
+        Statement.objects.select_for_update(of=("self",))
+        .select_related("body", "current_revision", "frozen_revision")
+        .get(pk=statement.pk)
+    )
+
+
+def _state_label(statement: Statement) -> str:
+    return statement.get_state_display().lower()
+
+
+def _require(allowed: bool, reason: str) -> None:
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+def _save_transition(
+    actor: Any,
+    statement: Statement,
+    action: str,
+    before: dict[str, Any],
+    fields: list[str],
+    note: str = "",
+) -> None:
+    statement.save(update_fields=[*fields, "state", "updated_at"])
+    changes = grants.regrant(statement)
+    after: dict[str, Any] = {"state": statement.state}
+    for field in fields:
+        value = getattr(statement, field)
+        after[field] = value.isoformat() if isinstance(value, datetime) else value
+    record(
+        actor,
+        f"workflow.{action}",
+        statement,
+        before=before,
+        after={**after, "grants": changes},
+        delegation=_delegation_name(actor),
+        note=note,
+    )
+
+
+def _require_future(deadline: datetime | None, what: str) -> None:
+    if deadline is not None and deadline <= timezone.now():
+        raise Conflict(f"The {what} deadline {format_utc(deadline)} has already passed.")
+
+
+@transaction.atomic
+def create_statement(
+    actor: Any,
+    *,
+    title: str,
+    kind: str,
+    body: Body,
+    pen_holders: Iterable[Delegation],
+    text: str,
+    min_signatures: int = 1,
+) -> Statement:
+    """Start a statement in draft, held by ``pen_holders`` and always the actor's own delegation."""
+    _require(
+        permissions.can_create_statement(actor),
+        "Only delegates of member delegations, chairs and coordinators may start a statement.",
+    )
+    holders = set(pen_holders)
+    if actor.delegation_id is not None:
+        holders.add(actor.delegation)
+    if not holders:
+        raise Conflict("Name at least one pen-holding delegation.")
+    statement = drafts_actions.start_statement(
+        actor,
+        title=title,
+        kind=kind,
+        body=body,
+        pen_holders=holders,
+        text=text,
+        min_signatures=min_signatures,
+    )
+    record(
+        actor,
+        "workflow.grant",
+        statement,
+        after={"grants": grants.regrant(statement)},
+        delegation=_delegation_name(actor),
+    )
+    return statement
+
+
+@transaction.atomic
+def open_consultation(
+    actor: Any, statement: Statement, *, deadline: datetime | None, advisers_invited: bool = False
+) -> Statement:
+    """Open the draft to every member delegation (and the advisory network if invited)."""
+    statement = _lock(statement)
+    _require(
+        permissions.can_open_consultation(actor, statement),
+        f"Only the chairs of {statement.body} may open consultation.",
+    )
+    if not can_proceed(statement.open_consultation):
+        raise Conflict(
+            "Consultation can only be opened on a draft; this statement is in "
+            f"{_state_label(statement)}."
+        )
+    _require_future(deadline, "consultation")
+    before = {"state": statement.state}
+    statement.open_consultation(deadline=deadline, advisers_invited=advisers_invited)
+    _save_transition(
+        actor,
+        statement,
+        "open_consultation",
+        before,
+        ["consultation_deadline", "advisers_invited"],
+    )
+    return statement
+
+
+@transaction.atomic
+def open_sign_on(actor: Any, statement: Statement, *, deadline: datetime) -> Statement:
+    """Freeze the current revision and invite every member delegation to sign it."""
+    statement = _lock(statement)
+    _require(
+        permissions.can_open_sign_on(actor, statement),
+        f"Only the chairs of {statement.body} may open sign-on.",
+    )
+    if not can_proceed(statement.open_sign_on):
+        if statement.state == State.DRAFT:
+            raise Conflict(
+                "A joint statement goes to consultation before sign-on; only a rapid response "
+                "may go to sign-on straight from drafting."
+            )
+        raise Conflict(
+            f"Sign-on can only be opened from drafting or consultation; this statement is in "
+            f"{_state_label(statement)}."
+        )
+    _require_future(deadline, "sign-on")
+    before = {"state": statement.state}
+    statement.open_sign_on(deadline=deadline)
+    frozen = statement.frozen_revision
+    _save_transition(
+        actor,
+        statement,
+        "open_sign_on",
+        before,
+        ["sign_on_deadline", "frozen_revision_id"],
+        note=f"Revision {frozen.number} frozen, hash {frozen.content_hash}" if frozen else "",
+    )
+    return statement
+
+
+def _void_signatures(actor: Any, statement: Statement) -> int:
+    now = timezone.now()
+    live = Signature.objects.filter(statement=statement).exclude(status=Signature.Status.VOID)
+    return live.update(status=Signature.Status.VOID, changed_at=now)
+
+
+@transaction.atomic
+def return_to_drafting(actor: Any, statement: Statement) -> Statement:
+    """Send the statement back to its pen-holders; any signatures become void (kept on record)."""
+    statement = _lock(statement)
+    _require(
+        permissions.can_return_to_drafting(actor, statement),
+        f"Only the chairs of {statement.body} may return it to drafting.",
+    )
+    if not can_proceed(statement.return_to_drafting):
+        raise Conflict(
+            f"Only a statement in consultation or sign-on can return to drafting; this one is "
+            f"in {_state_label(statement)}."
+        )
+    before = {"state": statement.state}
+    statement.return_to_drafting()
+    voided = _void_signatures(actor, statement)
+    _save_transition(
+        actor,
+        statement,
+        "return_to_drafting",
+        before,
+        ["frozen_revision_id", "sign_on_deadline", "consultation_deadline"],
+        note=f"{voided} signature(s) made void" if voided else "",
+    )
+    return statement
+
+
+@transaction.atomic
+def publish(actor: Any, statement: Statement) -> Statement:
+    """Publish the signed text with its signatories. Needs the statement's minimum signatures."""
+    statement = _lock(statement)
+    _require(permissions.can_publish(actor, statement), "Only coordinators may publish.")
+    if not can_proceed(statement.publish):
+        raise Conflict(
+            "Only a statement in sign-on can be published; this one is in "
+            f"{_state_label(statement)}."
+        )
+    signed = Signature.objects.filter(statement=statement, status=Signature.Status.SIGNED).count()
+    if signed < statement.min_signatures:
+        raise Conflict(
+            f"Publishing needs at least {statement.min_signatures} signature(s); {signed} so far."
+        )
+    before = {"state": statement.state}
+    statement.publish(at=timezone.now())
+    _save_transition(
+        actor, statement, "publish", before, ["published_at"], note=f"{signed} signatories"
+    )
+    return statement
+
+
+@transaction.atomic
+def withdraw(actor: Any, statement: Statement, *, reason: str) -> Statement:
+    """Abandon the statement, keeping it and the reason on the record."""
+    statement = _lock(statement)
+    _require(
+        permissions.can_withdraw(actor, statement),
+        f"Only the chairs of {statement.body} and coordinators may withdraw a statement.",
+    )
+    if not can_proceed(statement.withdraw):
+        raise Conflict(f"This statement is {_state_label(statement)} and cannot be withdrawn.")
+    if not reason.strip():
+        raise Conflict("Give the reason for withdrawing the statement.")
+    before = {"state": statement.state}
+    statement.withdraw(reason=reason.strip())
+    voided = _void_signatures(actor, statement)
+    _save_transition(
+        actor,
+        statement,
+        "withdraw",
+        before,
+        ["withdrawal_reason"],
+        note=f"{voided} signature(s) made void" if voided else "",
+    )
+    return statement
+
+
+# --- sign-on ---------------------------------------------------------------------------------
+
+
+def _open_for_responses(actor: Any, statement: Statement) -> None:
+    _require(
+        permissions.can_respond_to_sign_on(actor, statement),
+        "Only a signatory of a member delegation may sign on, decline or withdraw a signature.",
+    )
+    if statement.state != State.SIGN_ON:
+        raise Conflict(
+            f"This statement is not open for sign-on; it is in {_state_label(statement)}."
+        )
+    deadline = statement.sign_on_deadline
+    if deadline is not None and deadline <= timezone.now():
+        raise Conflict(f"Sign-on closed on {format_utc(deadline)}.")
+
+
+def _current_response(statement: Statement, delegation: Delegation) -> Signature | None:
+    return (
+        Signature.objects.select_for_update()
+        .filter(statement=statement, delegation=delegation)
+        .exclude(status=Signature.Status.VOID)
+        .first()
+    )
+
+
+def _record_response(
+    actor: Any, statement: Statement, action: str, before: str | None, signature: Signature
+) -> None:
+    record(
+        actor,
+        f"workflow.{action}",
+        statement,
+        before={"delegation": signature.delegation.code, "status": before},
+        after={
+            "delegation": signature.delegation.code,
+            "status": signature.status,
+            "revision": signature.revision.number,
+            "hash": signature.content_hash,
+        },
+        delegation=signature.delegation.name,
+    )
+
+
+@transaction.atomic
+def sign_on(actor: Any, statement: Statement) -> Signature:
+    """Sign the frozen revision for the actor's delegation.
+
+    Raises ``Conflict`` if the delegation has already signed, or sign-on is closed.
+    """
+    statement = _lock(statement)
+    _open_for_responses(actor, statement)
+    delegation = actor.delegation
+    frozen = statement.frozen_revision
+    assert frozen is not None, "a statement in sign-on always has a frozen revision"
+    now = timezone.now()
+    existing = _current_response(statement, delegation)
+    if existing is not None and existing.status == Signature.Status.SIGNED:
+        raise Conflict(f"{delegation.name} has already signed on.")
+    previous = existing.status if existing else None
+    if existing is None:
+        try:
+            with transaction.atomic():
+                signature = Signature.objects.create(
+                    statement=statement,
+                    delegation=delegation,
+                    revision=frozen,
+                    content_hash=frozen.content_hash,
+                    status=Signature.Status.SIGNED,
+                    given_by=actor,
+                    given_at=now,
+                    changed_at=now,
+                )
+        except IntegrityError as clash:
+            raise Conflict(f"{delegation.name} has already signed on.") from clash
+    else:
+        signature = existing
+        signature.status = Signature.Status.SIGNED
+        signature.revision = frozen
+        signature.content_hash = frozen.content_hash
+        signature.given_by = actor
+        signature.given_at = now
+        signature.changed_at = now
+        signature.save(
+            update_fields=[
+                "status",
+                "revision",
+                "content_hash",
+                "given_by",
+                "given_at",
+                "changed_at",
+            ]
+        )
+    _record_response(actor, statement, "sign_on", previous, signature)
+    return signature
+
+
+@transaction.atomic
+def decline(actor: Any, statement: Statement) -> Signature:
+    """Record that the actor's delegation will not sign this statement."""
+    statement = _lock(statement)
+    _open_for_responses(actor, statement)
+    delegation = actor.delegation
+    frozen = statement.frozen_revision
+    assert frozen is not None, "a statement in sign-on always has a frozen revision"
+    now = timezone.now()
+    existing = _current_response(statement, delegation)
+    if existing is not None and existing.status == Signature.Status.SIGNED:
+        raise Conflict(
+            f"{delegation.name} has signed on; withdraw the signature first if it should decline."
+        )
+    if existing is not None and existing.status == Signature.Status.DECLINED:
+        raise Conflict(f"{delegation.name} has already declined.")
+    previous = existing.status if existing else None
+    if existing is None:
+        signature = Signature.objects.create(
+            statement=statement,
+            delegation=delegation,
+            revision=frozen,
+            content_hash=frozen.content_hash,
+            status=Signature.Status.DECLINED,
+            given_by=actor,
+            given_at=now,
+            changed_at=now,
+        )
+    else:
+        signature = existing
+        signature.status = Signature.Status.DECLINED
+        signature.given_by = actor
+        signature.changed_at = now
+        signature.save(update_fields=["status", "given_by", "changed_at"])
+    _record_response(actor, statement, "decline", previous, signature)
+    return signature
+
+
+@transaction.atomic
+def withdraw_signature(actor: Any, statement: Statement) -> Signature:
+    """Take back the actor's delegation's signature before the sign-on deadline."""
+    statement = _lock(statement)
+    _open_for_responses(actor, statement)
+    delegation = actor.delegation
+    existing = _current_response(statement, delegation)
+    if existing is None or existing.status != Signature.Status.SIGNED:
+        raise Conflict(f"{delegation.name} has not signed on, so there is nothing to withdraw.")
+    existing.status = Signature.Status.WITHDRAWN
+    existing.given_by = actor
+    existing.changed_at = timezone.now()
+    existing.save(update_fields=["status", "given_by", "changed_at"])
+    _record_response(actor, statement, "withdraw_signature", Signature.Status.SIGNED, existing)
+    return existing

@@ -1,0 +1,53 @@
+"""Signatures: a delegation's answer to a statement put to sign-on."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from delegations.models import Delegation
+from drafts.models import Revision, Statement
+from drafts.text import short_hash
+
+
+class Signature(models.Model):
+    """One delegation's response to one sign-on: signed, declined, withdrawn, or void.
+
+    The delegation is the signing principal; ``given_by`` records which of its signatories
+    acted. A signature binds to the frozen revision and its hash. Returning a statement to
+    drafting makes its signatures void: kept on the record, no longer counted.
+    """
+
+    class Status(models.TextChoices):
+        SIGNED = "signed", "Signed"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        VOID = "void", "Void"
+
+    statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="signatures")
+    delegation = models.ForeignKey(Delegation, on_delete=models.PROTECT, related_name="signatures")
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="signatures")
+    content_hash = models.CharField("hash of the signed text", max_length=64)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SIGNED)
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    given_at = models.DateTimeField()
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["delegation__sort_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statement", "delegation"],
+                condition=~models.Q(status="void"),
+                name="one_signature_per_delegation_per_statement",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.delegation} on {self.statement}: {self.get_status_display()}"
+
+    @property
+    def short_hash(self) -> str:
+        return short_hash(self.content_hash)

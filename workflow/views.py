@@ -1,0 +1,154 @@
+"""Pages of the workflow: dashboard, statement page, create page, actions, and the public site.
+
+Thin: each parses input, calls one selector or action, and renders or redirects. Refusals come
+back as exceptions: ``Http404`` (may not see), ``PermissionDenied`` (403, may see but not act)
+and ``Conflict`` (409, the state refuses), rendered by ``config.middleware``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms as django_forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from drafts.models import Statement
+from drafts.text import render_markdown
+from workflow import actions, forms, permissions, selectors
+from workflow.models import Signature
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "workflow/dashboard.html",
+        {
+            "dashboard": selectors.dashboard_for(request.user),
+            "can_create": permissions.can_create_statement(request.user),
+        },
+    )
+
+
+def _statement_context(
+    request: HttpRequest, statement: Statement, **action_forms: django_forms.Form
+) -> dict[str, Any]:
+    user = request.user
+    signatures = selectors.signatures_of(statement)
+    delegation_id = getattr(user, "delegation_id", None)
+    response = next((s for s in signatures if s.delegation_id == delegation_id), None)
+    shown = statement.frozen_revision or statement.current_revision
+    return {
+        "statement": statement,
+        "revision": shown,
+        "text_html": render_markdown(shown.text) if shown else "",
+        "signed": [s for s in signatures if s.status == Signature.Status.SIGNED],
+        "declined": [s for s in signatures if s.status == Signature.Status.DECLINED],
+        "response": response,
+        "history": selectors.transitions_of(statement),
+        "offered": selectors.available_actions(user, statement, response),
+        "open_consultation_form": action_forms.get("open_consultation")
+        or forms.OpenConsultationForm(),
+        "open_sign_on_form": action_forms.get("open_sign_on") or forms.OpenSignOnForm(),
+        "withdraw_form": action_forms.get("withdraw") or forms.WithdrawForm(),
+    }
+
+
+@require_GET
+def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        # The public reads published statements on the public site; anyone else logs in first,
+        # whether or not the statement exists, so the redirect tells nothing.
+        if selectors.published_statements().filter(pk=pk).exists():
+            return redirect("workflow:public_detail", pk=pk)
+        return redirect_to_login(request.get_full_path())
+    statement = selectors.statement_for(request.user, pk)
+    return render(request, "workflow/statement.html", _statement_context(request, statement))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def statement_create(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_create_statement(request.user):
+        raise PermissionDenied(
+            "Only delegates of member delegations, chairs and coordinators may start a statement."
+        )
+    form = forms.StatementForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        statement = actions.create_statement(request.user, **form.cleaned_data)
+        messages.success(request, "Statement created in draft.")
+        return redirect("workflow:statement", pk=statement.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "workflow/statement_form.html", {"form": form}, status=status)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One action a button on the statement page triggers."""
+
+    form: type[django_forms.Form]
+    run: Callable[..., Any]
+    done: str
+
+
+STEPS: dict[str, Step] = {
+    "open_consultation": Step(
+        forms.OpenConsultationForm, actions.open_consultation, "Consultation is open."
+    ),
+    "open_sign_on": Step(forms.OpenSignOnForm, actions.open_sign_on, "Sign-on is open."),
+    "return_to_drafting": Step(forms.NoInput, actions.return_to_drafting, "Returned to drafting."),
+    "publish": Step(forms.NoInput, actions.publish, "Published."),
+    "withdraw": Step(forms.WithdrawForm, actions.withdraw, "The statement is withdrawn."),
+    "sign_on": Step(forms.NoInput, actions.sign_on, "Your delegation has signed on."),
+    "decline": Step(forms.NoInput, actions.decline, "Your delegation has declined."),
+    "withdraw_signature": Step(
+        forms.NoInput, actions.withdraw_signature, "Your delegation's signature is withdrawn."
+    ),
+}
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """Run one of ``STEPS`` on the statement; a form error re-renders the page with 400."""
+    statement = selectors.statement_for(request.user, pk)
+    action = STEPS[step]
+    form = action.form(request.POST)
+    if not form.is_valid():
+        context = _statement_context(request, statement, **{step: form})
+        context["failed_step"] = step
+        return render(request, "workflow/statement.html", context, status=400)
+    action.run(request.user, statement, **form.cleaned_data)
+    messages.success(request, action.done)
+    return redirect("workflow:statement", pk=statement.pk)
+
+
+@require_GET
+def public_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "workflow/public_list.html", {"statements": selectors.published_statements()}
+    )
+
+
+@require_GET
+def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    statement = selectors.published_statement(pk)
+    revision = statement.frozen_revision
+    return render(
+        request,
+        "workflow/public_detail.html",
+        {
+            "statement": statement,
+            "revision": revision,
+            "text_html": render_markdown(revision.text) if revision else "",
+        },
+    )
