@@ -26,7 +26,11 @@ def clean_statement_text(text: str) -> str:
 
 
 class EditForm(forms.Form):
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 24}), label="Text (Markdown)")
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 24}),
+        label="Text (Markdown)",
+        error_messages={"required": "The text cannot be empty."},
+    )
     base_revision = forms.ModelChoiceField(
         queryset=Revision.objects.none(), widget=forms.HiddenInput, to_field_name="number"
     )

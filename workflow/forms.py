@@ -21,7 +21,9 @@ def _future(moment: Any) -> Any:
 
 
 class StatementForm(forms.Form):
-    title = forms.CharField(max_length=300)
+    title = forms.CharField(
+        max_length=300, error_messages={"required": "Give the statement a title."}
+    )
     kind = forms.ChoiceField(choices=Statement.Kind.choices, initial=Statement.Kind.JOINT_STATEMENT)
     body = forms.ModelChoiceField(
         queryset=Body.objects.all(), label="Body", empty_label=None, help_text="Who steers it."
@@ -36,7 +38,11 @@ class StatementForm(forms.Form):
     min_signatures = forms.IntegerField(
         min_value=1, max_value=500, initial=1, label="Minimum signatures to publish"
     )
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 18}), label="Text (Markdown)")
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 18}),
+        label="Text (Markdown)",
+        error_messages={"required": "The text cannot be empty."},
+    )
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -77,7 +83,10 @@ class OpenSignOnForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, label="Reason for withdrawing"
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        label="Reason for withdrawing",
+        error_messages={"required": "Give the reason for withdrawing."},
     )
 
     def clean_reason(self) -> str:

@@ -128,7 +128,11 @@ def test_a_delegation_signs_only_once(
     statement = make_statement(State.SIGN_ON)
     actions.sign_on(pen_signatory, statement)
     second_signatory = pen_signatory.__class__.objects.create_user(
-        "second.ca@example.org", "x", full_name="Second", role="signatory", delegation_id=pen_signatory.delegation_id
+        "second.ca@example.org",
+        "x",
+        full_name="Second",
+        role="signatory",
+        delegation_id=pen_signatory.delegation_id,
     )
     from delegations.actions import sync_groups
 

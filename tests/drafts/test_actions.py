@@ -1,0 +1,120 @@
+"""Saving revisions: the pen, the base revision, and what happens once sign-on opens."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from audit.models import AuditEntry
+from delegations.models import User
+from drafts import actions
+from drafts.errors import EditingClosed, StaleEdit
+from drafts.models import Revision, Statement
+from tests.conftest import TEXT, StatementMaker
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_save_becomes_the_next_revision(
+    make_statement: StatementMaker, pen_signatory: User
+) -> None:
+    statement = make_statement()
+    first = statement.current_revision
+    assert first is not None
+    revision = actions.save_revision(pen_signatory, statement, text=TEXT + "\nMore.\n", base=first)
+    assert revision.number == 2
+    assert revision.parent == first
+    assert revision.author == pen_signatory
+    assert revision.delegation is not None and revision.delegation.code == "CA"
+    assert revision.statement_state == "draft"
+    statement.refresh_from_db()
+    assert statement.current_revision == revision
+    assert AuditEntry.objects.filter(action="drafts.save_revision").count() == 1
+
+
+def test_a_stale_save_is_refused_and_the_newer_text_survives(
+    make_statement: StatementMaker, pen_signatory: User, pen_delegate: User
+) -> None:
+    statement = make_statement()
+    first = statement.current_revision
+    assert first is not None
+    newer = actions.save_revision(pen_delegate, statement, text="Newer text.\n", base=first)
+    with pytest.raises(StaleEdit, match="Revision 2 was saved after you began"):
+        actions.save_revision(pen_signatory, statement, text="Stale text.\n", base=first)
+    statement.refresh_from_db()
+    assert statement.current_revision == newer
+    assert statement.revisions.count() == 2
+
+
+def test_saving_the_same_text_makes_no_new_revision(
+    make_statement: StatementMaker, pen_delegate: User
+) -> None:
+    statement = make_statement()
+    first = statement.current_revision
+    assert first is not None
+    assert actions.save_revision(pen_delegate, statement, text=TEXT + "\n\n", base=first) == first
+    assert statement.revisions.count() == 1
+
+
+def test_editing_closes_when_sign_on_opens(
+    make_statement: StatementMaker, pen_delegate: User
+) -> None:
+    statement = make_statement(Statement.State.SIGN_ON)
+    base = statement.current_revision
+    assert base is not None
+    with pytest.raises(EditingClosed):
+        actions.save_revision(pen_delegate, statement, text="Late change.\n", base=base)
+    assert statement.revisions.count() == 1
+
+
+def test_only_pen_holders_edit(make_statement: StatementMaker, chair: User) -> None:
+    statement = make_statement()
+    base = statement.current_revision
+    assert base is not None
+    with pytest.raises(PermissionDenied):
+        actions.save_revision(chair, statement, text="Chair's text.\n", base=base)
+
+
+def test_a_saved_revision_never_changes(make_statement: StatementMaker) -> None:
+    revision = Revision.objects.get(statement=make_statement())
+    revision.text = "Rewritten"
+    with pytest.raises(ValueError, match="never changes"):
+        revision.save()
+
+
+def test_edit_page_keeps_the_persons_text_on_a_stale_save(
+    make_statement: StatementMaker, pen_signatory: User, pen_delegate: User
+) -> None:
+    from tests.conftest import client_for
+
+    statement = make_statement()
+    first = statement.current_revision
+    assert first is not None
+    actions.save_revision(pen_delegate, statement, text="Someone else's newer text.\n", base=first)
+    response = client_for(pen_signatory).post(
+        f"/statements/{statement.pk}/edit/", {"text": "My careful wording.", "base_revision": 1}
+    )
+    assert response.status_code == 409
+    assert b"My careful wording." in response.content
+    assert b"was saved after you began editing" in response.content
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"text": "   \n  ", "base_revision": 1}, b"The text cannot be empty."),
+        ({"text": "x" * 200_001, "base_revision": 1}, b"the most a statement may hold is 200 KB"),
+        ({"text": "Fine.", "base_revision": 99}, b"not one of this statement"),
+        ({"text": "Fine.", "base_revision": "abc"}, b"not one of this statement"),
+    ],
+)
+def test_bad_edits_get_form_errors(
+    make_statement: StatementMaker, pen_delegate: User, data: dict[str, object], message: bytes
+) -> None:
+    from tests.conftest import client_for
+
+    statement = make_statement()
+    response = client_for(pen_delegate).post(f"/statements/{statement.pk}/edit/", data)
+    assert response.status_code == 400
+    assert message in response.content
+    assert statement.revisions.count() == 1
