@@ -162,7 +162,7 @@ STORAGES = {
 }
 
 # --- Mail -----------------------------------------------------------------------------------
-MAILERS = {
+MAILERS: dict[str, dict[str, object]] = {
     "default": {
         "BACKEND": os.environ.get(
             "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

@@ -10,13 +10,33 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from audit.actions import record
 from delegations.models import Body, Delegation, User, collation_key
 
 ADVISORY_NETWORK_GROUP = "advisory-network"
+COORDINATION_UNIT_GROUP = "coordination-unit"
+
+# What the coordination unit may do in the admin: manage delegations, people and bodies, and
+# look at (never change) statements, revisions, signatures and the audit record.
+COORDINATION_UNIT_PERMISSIONS = [
+    ("delegations", "view_delegation"),
+    ("delegations", "add_delegation"),
+    ("delegations", "change_delegation"),
+    ("delegations", "view_user"),
+    ("delegations", "add_user"),
+    ("delegations", "change_user"),
+    ("delegations", "view_body"),
+    ("delegations", "add_body"),
+    ("delegations", "change_body"),
+    ("drafts", "view_statement"),
+    ("drafts", "change_statement"),
+    ("drafts", "view_revision"),
+    ("workflow", "view_signature"),
+    ("audit", "view_auditentry"),
+]
 
 
 def _delegation_label(actor: User | None) -> str:
@@ -28,6 +48,8 @@ def _delegation_label(actor: User | None) -> str:
 def _person_facts(person: User) -> dict[str, Any]:
     return {
         "email": person.email,
+        "full_name": person.full_name,
+        "organisation": person.organisation,
         "role": person.role,
         "delegation": person.delegation.code if person.delegation else None,
         "is_active": person.is_active,
@@ -39,9 +61,35 @@ def advisory_network_group() -> Group:
     return group
 
 
+def coordination_unit_group() -> Group:
+    """The group whose model permissions let coordinators manage Accord in the admin."""
+    group, _ = Group.objects.get_or_create(name=COORDINATION_UNIT_GROUP)
+    wanted = [
+        p.pk
+        for p in Permission.objects.filter(
+            content_type__app_label__in={app for app, _ in COORDINATION_UNIT_PERMISSIONS},
+            codename__in={codename for _, codename in COORDINATION_UNIT_PERMISSIONS},
+        ).select_related("content_type")
+        if (p.content_type.app_label, p.codename) in COORDINATION_UNIT_PERMISSIONS
+    ]
+    if set(group.permissions.values_list("pk", flat=True)) != set(wanted):
+        group.permissions.set(wanted)
+    return group
+
+
 def sync_groups(person: User) -> None:
-    """Put ``person`` in exactly the groups their delegation, role and chairs call for."""
+    """Put ``person`` in exactly the groups their delegation, role and chairs call for.
+
+    Coordinators also get staff access (the admin is where they manage delegations, people
+    and bodies) and the coordination unit's group; nobody else is staff unless a superuser.
+    """
     groups: list[Group] = []
+    staff = person.is_superuser or (person.is_active and person.role == User.Role.COORDINATOR)
+    if person.is_staff != staff:
+        person.is_staff = staff
+        person.save(update_fields=["is_staff"])
+    if person.is_active and person.role == User.Role.COORDINATOR:
+        groups.append(coordination_unit_group())
     if person.is_active:
         delegation = person.delegation
         if delegation is not None:
@@ -175,18 +223,30 @@ def change_person(
     role: str,
     delegation: Delegation | None,
     is_active: bool,
+    email: str | None = None,
+    full_name: str | None = None,
+    organisation: str | None = None,
     before: dict[str, Any] | None = None,
 ) -> User:
-    """Change a person's role, delegation or whether they may log in; their groups follow.
+    """Change who a person is and whom they act for; their groups follow.
 
+    ``email``, ``full_name`` and ``organisation`` stay as they are when not given.
     ``before`` is what the person looked like before, when the caller (the admin) already
     changed the instance in memory.
     """
     previous = before or _person_facts(person)
+    if email is not None:
+        person.email = User.objects.normalize_email(email).lower()
+    if full_name is not None:
+        person.full_name = full_name.strip()
+    if organisation is not None:
+        person.organisation = organisation.strip()
     person.role = role
     person.delegation = delegation
     person.is_active = is_active
-    person.save(update_fields=["role", "delegation", "is_active"])
+    person.save(
+        update_fields=["email", "full_name", "role", "delegation", "is_active", "organisation"]
+    )
     sync_groups(person)
     record(
         actor,

@@ -123,3 +123,50 @@ def save_revision(actor: Any, statement: Statement, *, text: str, base: Revision
     )
     statement.current_revision = revision
     return revision
+
+
+# Which details each state still lets change: the title names what signatories sign, so it is
+# fixed once sign-on opens; the minimum number of signatures may be set until publication.
+DETAILS_EDITABLE_IN = {
+    Statement.State.DRAFT: {"title", "min_signatures"},
+    Statement.State.CONSULTATION: {"title", "min_signatures"},
+    Statement.State.SIGN_ON: {"min_signatures"},
+}
+
+
+@transaction.atomic
+def change_details(
+    actor: Any, statement: Statement, *, title: str, min_signatures: int
+) -> Statement:
+    """Change a statement's title or minimum signatures, where its state still allows it.
+
+    Only coordinators may; ``Conflict`` names what the state no longer lets change.
+    """
+    locked = Statement.objects.select_for_update().get(pk=statement.pk)
+    if not (actor.is_authenticated and actor.is_coordinator):
+        raise PermissionDenied("Only coordinators may change a statement's details.")
+    wanted = {"title": title.strip(), "min_signatures": min_signatures}
+    changed = {name for name, value in wanted.items() if getattr(locked, name) != value}
+    if not changed:
+        return locked
+    allowed = DETAILS_EDITABLE_IN.get(Statement.State(locked.state), set())
+    refused = sorted(changed - allowed)
+    if refused:
+        names = " and ".join(name.replace("_", " ") for name in refused)
+        raise EditingClosed(
+            f"This statement is in {locked.get_state_display().lower()}; its {names} can no "
+            "longer change."
+        )
+    before = {name: getattr(locked, name) for name in sorted(changed)}
+    for name in changed:
+        setattr(locked, name, wanted[name])
+    locked.save(update_fields=[*sorted(changed), "updated_at"])
+    record(
+        actor,
+        "drafts.change_details",
+        locked,
+        before=before,
+        after={name: getattr(locked, name) for name in sorted(changed)},
+        delegation=_delegation_name(actor),
+    )
+    return locked

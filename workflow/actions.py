@@ -294,6 +294,28 @@ def _current_response(statement: Statement, delegation: Delegation) -> Signature
     )
 
 
+def _first_response(actor: Any, statement: Statement, status: str, now: datetime) -> Signature:
+    """Create the delegation's first answer; a concurrent first answer makes this a Conflict."""
+    frozen = statement.frozen_revision
+    assert frozen is not None, "a statement in sign-on always has a frozen revision"
+    try:
+        with transaction.atomic():
+            return Signature.objects.create(
+                statement=statement,
+                delegation=actor.delegation,
+                revision=frozen,
+                content_hash=frozen.content_hash,
+                status=status,
+                given_by=actor,
+                given_at=now,
+                changed_at=now,
+            )
+    except IntegrityError as clash:
+        raise Conflict(
+            f"{actor.delegation.name} has already answered this sign-on; reload the page."
+        ) from clash
+
+
 def _record_response(
     actor: Any, statement: Statement, action: str, before: str | None, signature: Signature
 ) -> None:
@@ -329,20 +351,7 @@ def sign_on(actor: Any, statement: Statement) -> Signature:
         raise Conflict(f"{delegation.name} has already signed on.")
     previous = existing.status if existing else None
     if existing is None:
-        try:
-            with transaction.atomic():
-                signature = Signature.objects.create(
-                    statement=statement,
-                    delegation=delegation,
-                    revision=frozen,
-                    content_hash=frozen.content_hash,
-                    status=Signature.Status.SIGNED,
-                    given_by=actor,
-                    given_at=now,
-                    changed_at=now,
-                )
-        except IntegrityError as clash:
-            raise Conflict(f"{delegation.name} has already signed on.") from clash
+        signature = _first_response(actor, statement, Signature.Status.SIGNED, now)
     else:
         signature = existing
         signature.status = Signature.Status.SIGNED
@@ -371,8 +380,6 @@ def decline(actor: Any, statement: Statement) -> Signature:
     statement = _lock(statement)
     _open_for_responses(actor, statement)
     delegation = actor.delegation
-    frozen = statement.frozen_revision
-    assert frozen is not None, "a statement in sign-on always has a frozen revision"
     now = timezone.now()
     existing = _current_response(statement, delegation)
     if existing is not None and existing.status == Signature.Status.SIGNED:
@@ -383,16 +390,7 @@ def decline(actor: Any, statement: Statement) -> Signature:
         raise Conflict(f"{delegation.name} has already declined.")
     previous = existing.status if existing else None
     if existing is None:
-        signature = Signature.objects.create(
-            statement=statement,
-            delegation=delegation,
-            revision=frozen,
-            content_hash=frozen.content_hash,
-            status=Signature.Status.DECLINED,
-            given_by=actor,
-            given_at=now,
-            changed_at=now,
-        )
+        signature = _first_response(actor, statement, Signature.Status.DECLINED, now)
     else:
         signature = existing
         signature.status = Signature.Status.DECLINED

@@ -148,3 +148,27 @@ def test_login_is_by_email(client: object) -> None:
     )
     assert right.status_code == 302
     assert right["Location"] == "/"
+
+
+def test_coordinators_get_the_admin_and_keep_it_through_changes() -> None:
+    coordinator = person("coordinator@example.org", User.Role.COORDINATOR)
+    assert coordinator.is_staff
+    assert group_names(coordinator) == {"coordination-unit"}
+    assert coordinator.has_perm("delegations.change_delegation")
+    actions.change_person(
+        None,
+        coordinator,
+        role=User.Role.COORDINATOR,
+        delegation=None,
+        is_active=True,
+        full_name="Renamed Coordinator",
+    )
+    coordinator = User.objects.get(pk=coordinator.pk)
+    assert coordinator.full_name == "Renamed Coordinator"
+    assert coordinator.is_staff
+    assert group_names(coordinator) == {"coordination-unit"}
+
+
+def test_delegates_never_get_the_admin() -> None:
+    delegate = person("d@example.org", User.Role.DELEGATE, Delegation.objects.get(code="IE"))
+    assert not delegate.is_staff

@@ -10,7 +10,7 @@ from delegations.models import User
 from drafts import actions
 from drafts.errors import EditingClosed, StaleEdit
 from drafts.models import Revision, Statement
-from tests.conftest import TEXT, StatementMaker
+from tests.conftest import TEXT, StatementMaker, later
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +118,29 @@ def test_bad_edits_get_form_errors(
     assert response.status_code == 400
     assert message in response.content
     assert statement.revisions.count() == 1
+
+
+def test_coordinators_change_details_while_the_state_allows(
+    make_statement: StatementMaker, coordinator: User, chair: User
+) -> None:
+    from workflow import actions as workflow_actions
+
+    statement = make_statement(Statement.State.CONSULTATION)
+    with pytest.raises(PermissionDenied):
+        actions.change_details(chair, statement, title="Chair's title", min_signatures=1)
+    changed = actions.change_details(coordinator, statement, title="Better title", min_signatures=3)
+    assert (changed.title, changed.min_signatures) == ("Better title", 3)
+    workflow_actions.open_sign_on(chair, statement, deadline=later())
+    with pytest.raises(EditingClosed, match="its title can no longer change"):
+        actions.change_details(coordinator, statement, title="Late title", min_signatures=3)
+    assert (
+        actions.change_details(
+            coordinator, statement, title="Better title", min_signatures=2
+        ).min_signatures
+        == 2
+    )
+    entries = AuditEntry.objects.filter(action="drafts.change_details").order_by("id")
+    assert [e.after for e in entries] == [
+        {"min_signatures": 3, "title": "Better title"},
+        {"min_signatures": 2},
+    ]
