@@ -31,7 +31,8 @@ def test_statement_page_shows_text_state_revision_hash_and_history(
     assert f'data-testid="revision-number">{frozen.number}<' in html
     assert frozen.content_hash[:12] in html
     assert "France" in html  # signed in the fixture
-    assert "workflow.open_sign_on" in html
+    assert "Opened sign-on" in html
+    assert "Signed on for France" in html
     for button in ("Sign on", "Decline"):
         assert f'type="submit">{button}</button>' in html
     assert ">Publish</button>" not in html

@@ -1,0 +1,35 @@
+"""How the record of a statement's life reads on its page."""
+
+from __future__ import annotations
+
+from django import template
+
+from audit.models import AuditEntry
+
+register = template.Library()
+
+LABELS = {
+    "drafts.start_statement": "Started the statement",
+    "drafts.change_details": "Changed the statement's details",
+    "workflow.open_consultation": "Opened consultation",
+    "workflow.open_sign_on": "Opened sign-on",
+    "workflow.return_to_drafting": "Returned it to drafting",
+    "workflow.publish": "Published",
+    "workflow.withdraw": "Withdrew the statement",
+}
+
+ON_BEHALF = {
+    "workflow.sign_on": "Signed on for {}",
+    "workflow.decline": "Declined for {}",
+    "workflow.withdraw_signature": "Withdrew the signature of {}",
+}
+
+
+@register.filter
+def describe(entry: AuditEntry) -> str:
+    """A short sentence for an audit entry about a statement: "Opened sign-on"."""
+    if entry.action == "drafts.save_revision":
+        return f"Saved revision {entry.after.get('revision', '')}".strip()
+    if entry.action in ON_BEHALF:
+        return ON_BEHALF[entry.action].format(entry.actor_delegation or "a delegation")
+    return LABELS.get(entry.action, entry.action)
