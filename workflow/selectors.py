@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django_fsm import can_proceed
+from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import get_objects_for_user
 
 from audit.models import AuditEntry
@@ -50,10 +51,13 @@ def statements_visible_to(user: Any) -> QuerySet[Statement]:
     )
 
 
-def statement_for(user: Any, pk: int) -> Statement:
-    """The statement ``pk`` if ``user`` may see it; else ``Http404``, as if it did not exist."""
+def statement_for(user: Any, pk: int, checker: ObjectPermissionChecker | None = None) -> Statement:
+    """The statement ``pk`` if ``user`` may see it; else ``Http404``, as if it did not exist.
+
+    Pass the request's ``checker`` to share guardian's permission cache with later predicates.
+    """
     statement = statements_with_details().filter(pk=pk).first()
-    if statement is None or not can_view(user, statement):
+    if statement is None or not can_view(user, statement, checker):
         raise Http404("No such statement.")
     return statement
 
@@ -166,12 +170,17 @@ def published_statement(pk: int) -> Statement:
     return statement
 
 
-def available_actions(user: Any, statement: Statement, response: Signature | None) -> set[str]:
+def available_actions(
+    user: Any,
+    statement: Statement,
+    response: Signature | None,
+    checker: ObjectPermissionChecker | None = None,
+) -> set[str]:
     """The actions to offer ``user`` as buttons: the predicate allows them and so does the state.
 
     ``response`` is the user's delegation's live answer to the sign-on, if any.
     """
-    checker = checker_for(user)
+    checker = checker or checker_for(user)
     if checker is None:
         return set()
     offered: set[str] = set()

@@ -19,8 +19,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from guardian.core import ObjectPermissionChecker
 
 from drafts.models import Statement
+from drafts.permissions import checker_for
 from drafts.text import render_markdown
 from workflow import actions, forms, permissions, selectors
 from workflow.models import Signature
@@ -40,7 +42,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _statement_context(
-    request: HttpRequest, statement: Statement, **action_forms: django_forms.Form
+    request: HttpRequest,
+    statement: Statement,
+    checker: ObjectPermissionChecker | None,
+    **action_forms: django_forms.Form,
 ) -> dict[str, Any]:
     user = request.user
     signatures = selectors.signatures_of(statement)
@@ -55,7 +60,7 @@ def _statement_context(
         "declined": [s for s in signatures if s.status == Signature.Status.DECLINED],
         "response": response,
         "history": selectors.transitions_of(statement),
-        "offered": selectors.available_actions(user, statement, response),
+        "offered": selectors.available_actions(user, statement, response, checker),
         "open_consultation_form": action_forms.get("open_consultation")
         or forms.OpenConsultationForm(),
         "open_sign_on_form": action_forms.get("open_sign_on") or forms.OpenSignOnForm(),
@@ -71,8 +76,11 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if selectors.published_statements().filter(pk=pk).exists():
             return redirect("workflow:public_detail", pk=pk)
         return redirect_to_login(request.get_full_path())
-    statement = selectors.statement_for(request.user, pk)
-    return render(request, "workflow/statement.html", _statement_context(request, statement))
+    checker = checker_for(request.user)
+    statement = selectors.statement_for(request.user, pk, checker)
+    return render(
+        request, "workflow/statement.html", _statement_context(request, statement, checker)
+    )
 
 
 @login_required
@@ -124,7 +132,7 @@ def act(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     action = STEPS[step]
     form = action.form(request.POST)
     if not form.is_valid():
-        context = _statement_context(request, statement, **{step: form})
+        context = _statement_context(request, statement, checker_for(request.user), **{step: form})
         context["failed_step"] = step
         return render(request, "workflow/statement.html", context, status=400)
     action.run(request.user, statement, **form.cleaned_data)

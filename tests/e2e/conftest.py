@@ -1,0 +1,76 @@
+"""A real Chromium, driven by Playwright's sync API, against pytest-django's live server.
+
+Playwright's own browser download fails on this network, so the system's ``chromium`` is
+launched in its place. Without one the browser tests are skipped, unless
+``ACCORD_REQUIRE_BROWSER=1`` says they must run (as in CI), where a missing browser fails.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.db import connections
+from playwright.sync_api import Page, sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+# The sandbox needs privileges a container lacks; the rest keeps Chromium off the network,
+# which is closed here, so it does not stall on update and sync checks.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
+
+
+def chromium_path() -> str:
+    """The system Chromium; skips the test, or fails it under ``ACCORD_REQUIRE_BROWSER=1``."""
+    executable = shutil.which("chromium")
+    if executable is None:
+        message = "no `chromium` on PATH: install Debian's chromium to run the browser tests"
+        if os.environ.get("ACCORD_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"ACCORD_REQUIRE_BROWSER=1 but {message}", pytrace=False)
+        pytest.skip(message)
+    return executable
+
+
+@pytest.fixture
+def page(live_server: LiveServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[Page]:
+    """A fresh browser tab whose relative URLs go to the live server; closed after the test."""
+    executable = chromium_path()
+    # Playwright's sync API runs an event loop in this thread, and Django refuses database
+    # access from a thread with a running loop unless told it is safe, as it is here: the
+    # test code and Playwright take turns, never overlap.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        context = browser.new_context(base_url=live_server.url)
+        context.set_default_timeout(10_000)
+        try:
+            yield context.new_page()
+        finally:
+            context.close()
+            browser.close()
+            # While that loop runs, Django keeps this thread's connections apart from the
+            # ones it had before (asgiref's Local turns per-context), and its teardown never
+            # sees them: close them here, or PostgreSQL refuses to drop the test database
+            # that an idle connection still uses.
+            connections.close_all()
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Save what the page shows to ``test-artifacts/e2e/<name>.png``, and say where."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    print(f"[e2e] screenshot: {path}")
+    return path
