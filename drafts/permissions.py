@@ -50,6 +50,10 @@ def can_view(
         return False
     if user.is_coordinator:
         return True
+    if user.delegation_id is not None and not user.delegation.is_member:
+        # A delegation that has left keeps its record, not its view of unpublished work,
+        # whatever grants its group still holds from before it left.
+        return False
     return has_grant(user, "view_statement", statement, checker)
 
 

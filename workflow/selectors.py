@@ -33,14 +33,17 @@ def _with_signature_count(statements: QuerySet[Statement]) -> QuerySet[Statement
 def statements_visible_to(user: Any) -> QuerySet[Statement]:
     """The statements ``user`` may open (published ones aside), with their details prefetched.
 
-    Coordinators see every statement; everyone else what guardian grants them
-    ``view_statement`` on, through their delegation's or body's groups.
+    Coordinators see every statement; people of a delegation that left the coalition, none;
+    everyone else what guardian grants them ``view_statement`` on, through their
+    delegation's or body's groups.
     """
     statements = statements_with_details()
     if not user.is_authenticated or not user.is_active:
         return statements.none()
     if user.is_coordinator:
         return statements
+    if user.delegation_id is not None and not user.delegation.is_member:
+        return statements.none()
     return get_objects_for_user(
         user,
         "drafts.view_statement",

@@ -252,3 +252,21 @@ def test_the_state_field_cannot_be_set_directly(make_statement: StatementMaker) 
         statement.state = State.PUBLISHED
     with pytest.raises(TransitionNotAllowed):
         statement.publish(at=timezone.now())
+
+
+def test_a_delegation_that_leaves_stops_seeing_unpublished_work(
+    make_statement: StatementMaker, other_signatory: User
+) -> None:
+    from delegations.actions import update_delegation
+    from workflow.selectors import statements_visible_to
+
+    statement = make_statement(State.CONSULTATION)
+    assert can_view(other_signatory, statement)
+    kenya = other_signatory.delegation
+    assert kenya is not None
+    update_delegation(None, kenya, name=kenya.name, is_member=False)
+    other_signatory = User.objects.get(pk=other_signatory.pk)
+    assert not can_view(other_signatory, statement)
+    assert not statements_visible_to(other_signatory).exists()
+    with pytest.raises(PermissionDenied):
+        actions.sign_on(other_signatory, statement)
