@@ -14,6 +14,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("", include("notifications.urls")),
     path("", include("drafts.urls")),
     path("", include("workflow.urls")),
 ]

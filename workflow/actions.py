@@ -14,15 +14,20 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django_fsm import can_proceed
 
 from audit.actions import record
-from delegations.models import Body, Delegation
+from delegations.models import Body, Delegation, User
 from drafts import actions as drafts_actions
 from drafts.errors import Conflict
 from drafts.models import Statement
+from notifications.actions import notify
+from notifications.models import Event
 from workflow import grants, permissions
+from workflow.live import announce
 from workflow.models import Signature
 
 State = Statement.State
@@ -83,6 +88,45 @@ def _save_transition(
 def _require_future(deadline: datetime | None, what: str) -> None:
     if deadline is not None and deadline <= timezone.now():
         raise Conflict(f"The {what} deadline {format_utc(deadline)} has already passed.")
+
+
+# --- who is told -----------------------------------------------------------------------------
+
+
+def _people(*conditions: Q) -> list[User]:
+    found = Q()
+    for condition in conditions:
+        found |= condition
+    return list(User.objects.filter(found, is_active=True).distinct())
+
+
+def _members() -> Q:
+    return Q(delegation__is_member=True)
+
+
+def _pen_holders(statement: Statement) -> Q:
+    return Q(delegation__in=statement.pen_holders.all())
+
+
+def _chairs(statement: Statement) -> Q:
+    return Q(chaired_bodies=statement.body_id)
+
+
+def _advisers(statement: Statement) -> Q:
+    return Q(role=User.Role.ADVISER) if statement.advisers_invited else Q(pk__in=[])
+
+
+def _tell(
+    event: Event, actor: Any, statement: Statement, recipients: list[User], detail: str = ""
+) -> None:
+    notify(
+        event,
+        actor=actor,
+        subject=statement,
+        recipients=recipients,
+        link=reverse("workflow:statement", args=[statement.pk]),
+        detail=detail,
+    )
 
 
 @transaction.atomic
@@ -150,6 +194,14 @@ def open_consultation(
         before,
         ["consultation_deadline", "advisers_invited"],
     )
+    _tell(
+        Event.CONSULTATION_OPENED,
+        actor,
+        statement,
+        _people(_members(), _chairs(statement), _advisers(statement)),
+        detail=f"Closes {format_utc(deadline)}" if deadline else "",
+    )
+    announce(statement, change="open_consultation", actor=actor, state_changed=True)
     return statement
 
 
@@ -183,13 +235,23 @@ def open_sign_on(actor: Any, statement: Statement, *, deadline: datetime) -> Sta
         ["sign_on_deadline", "frozen_revision_id"],
         note=f"Revision {frozen.number} frozen, hash {frozen.content_hash}" if frozen else "",
     )
+    _tell(
+        Event.SIGN_ON_OPENED,
+        actor,
+        statement,
+        _people(_members(), _chairs(statement)),
+        detail=f"Closes {format_utc(deadline)}",
+    )
+    announce(statement, change="open_sign_on", actor=actor, state_changed=True)
     return statement
 
 
-def _void_signatures(actor: Any, statement: Statement) -> int:
-    now = timezone.now()
+def _void_signatures(statement: Statement) -> list[int]:
+    """Make every live signature void; returns who had given them, to tell them."""
     live = Signature.objects.filter(statement=statement).exclude(status=Signature.Status.VOID)
-    return live.update(status=Signature.Status.VOID, changed_at=now)
+    given_by = list(live.values_list("given_by_id", flat=True))
+    live.update(status=Signature.Status.VOID, changed_at=timezone.now())
+    return given_by
 
 
 @transaction.atomic
@@ -207,15 +269,25 @@ def return_to_drafting(actor: Any, statement: Statement) -> Statement:
         )
     before = {"state": statement.state}
     statement.return_to_drafting()
-    voided = _void_signatures(actor, statement)
+    voided = _void_signatures(statement)
     _save_transition(
         actor,
         statement,
         "return_to_drafting",
         before,
         ["frozen_revision_id", "sign_on_deadline", "consultation_deadline"],
-        note=f"{voided} signature(s) made void" if voided else "",
+        note=f"{len(voided)} signature(s) made void" if voided else "",
     )
+    _tell(
+        Event.RETURNED_TO_DRAFTING,
+        actor,
+        statement,
+        _people(_pen_holders(statement), _chairs(statement), Q(pk__in=voided)),
+        detail=f"{len(voided)} signature(s) void; sign again when sign-on reopens"
+        if voided
+        else "",
+    )
+    announce(statement, change="return_to_drafting", actor=actor, state_changed=True)
     return statement
 
 
@@ -239,6 +311,14 @@ def publish(actor: Any, statement: Statement) -> Statement:
     _save_transition(
         actor, statement, "publish", before, ["published_at"], note=f"{signed} signatories"
     )
+    _tell(
+        Event.PUBLISHED,
+        actor,
+        statement,
+        _people(_members(), _chairs(statement)),
+        detail=f"{signed} signatories",
+    )
+    announce(statement, change="publish", actor=actor, state_changed=True)
     return statement
 
 
@@ -255,16 +335,22 @@ def withdraw(actor: Any, statement: Statement, *, reason: str) -> Statement:
     if not reason.strip():
         raise Conflict("Give the reason for withdrawing the statement.")
     before = {"state": statement.state}
+    had_left_drafting = statement.state != State.DRAFT
     statement.withdraw(reason=reason.strip())
-    voided = _void_signatures(actor, statement)
+    voided = _void_signatures(statement)
     _save_transition(
         actor,
         statement,
         "withdraw",
         before,
         ["withdrawal_reason"],
-        note=f"{voided} signature(s) made void" if voided else "",
+        note=f"{len(voided)} signature(s) made void" if voided else "",
     )
+    audience = [_pen_holders(statement), _chairs(statement)]
+    if had_left_drafting:
+        audience.append(_members())
+    _tell(Event.WITHDRAWN, actor, statement, _people(*audience), detail=statement.withdrawal_reason)
+    announce(statement, change="withdraw", actor=actor, state_changed=True)
     return statement
 
 
@@ -316,9 +402,25 @@ def _first_response(actor: Any, statement: Statement, status: str, now: datetime
         ) from clash
 
 
+RESPONSE_EVENTS = {
+    "sign_on": Event.SIGNATURE_GIVEN,
+    "decline": Event.SIGNATURE_DECLINED,
+    "withdraw_signature": Event.SIGNATURE_WITHDRAWN,
+}
+
+
 def _record_response(
     actor: Any, statement: Statement, action: str, before: str | None, signature: Signature
 ) -> None:
+    """Audit the answer, tell the chairs, the pen-holders and the delegation, update pages."""
+    _tell(
+        RESPONSE_EVENTS[action],
+        actor,
+        statement,
+        _people(_chairs(statement), _pen_holders(statement), Q(delegation=signature.delegation_id)),
+        detail=signature.delegation.name,
+    )
+    announce(statement, change=action, actor=actor, state_changed=False)
     record(
         actor,
         f"workflow.{action}",

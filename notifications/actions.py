@@ -1,0 +1,122 @@
+"""``notify()``: the one way to tell people something, and marking what they have read."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from notifications.models import Event, Notification
+
+logger = logging.getLogger(__name__)
+
+
+def user_group(user_id: int) -> str:
+    """The channel-layer group of one person's open pages."""
+    return f"user.{user_id}"
+
+
+def notify(
+    event: Event,
+    *,
+    actor: Any,
+    subject: models.Model,
+    recipients: Iterable[Any],
+    link: str,
+    detail: str = "",
+) -> list[Notification]:
+    """Tell ``recipients`` that ``actor`` caused ``event`` on ``subject``.
+
+    Rows are written now, inside the caller's transaction; the live push waits for the
+    commit, so an action that rolls back tells nobody. The actor is never told of their own
+    act, inactive people are not told, and each person is told once.
+    """
+    actor_id = getattr(actor, "pk", None)
+    unique = {r.pk: r for r in recipients if r.is_active and r.pk != actor_id}
+    if not unique:
+        return []
+    subject_type = ContentType.objects.get_for_model(subject)
+    actor_name = ""
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        delegation = getattr(actor, "delegation", None)
+        actor_name = f"{actor} ({delegation})" if delegation else str(actor)
+    rows = Notification.objects.bulk_create(
+        Notification(
+            recipient_id=pk,
+            actor_id=actor_id,
+            actor_name=actor_name[:300],
+            event=event,
+            subject_type=subject_type,
+            subject_id=str(subject.pk),
+            subject_title=str(subject)[:300],
+            link=link,
+            detail=detail[:300],
+        )
+        for pk in sorted(unique)
+    )
+    ids = [row.pk for row in rows]
+    transaction.on_commit(lambda: push(ids))
+    return rows
+
+
+def unread_counts(user_ids: Iterable[int]) -> dict[int, int]:
+    counts = dict.fromkeys(user_ids, 0)
+    for row in (
+        Notification.objects.filter(recipient_id__in=counts, read_at__isnull=True)
+        .values("recipient_id")
+        .annotate(unread=Count("id"))
+    ):
+        counts[row["recipient_id"]] = row["unread"]
+    return counts
+
+
+def push(notification_ids: list[int]) -> None:
+    """Send committed notifications to their recipients' open pages, with their unread count."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    rows = list(Notification.objects.filter(pk__in=notification_ids).order_by("id"))
+    counts = unread_counts({row.recipient_id for row in rows})
+    send = async_to_sync(layer.group_send)
+    for row in rows:
+        try:
+            send(
+                user_group(row.recipient_id),
+                {
+                    "type": "notification.new",
+                    "notification": row.as_event(),
+                    "unread": counts[row.recipient_id],
+                },
+            )
+        except Exception:
+            # The row is saved: the person sees it on their next page or reconnect.
+            logger.exception("Could not push notification %s", row.pk)
+
+
+def _push_count(user_id: int) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    async_to_sync(layer.group_send)(
+        user_group(user_id),
+        {"type": "notification.count", "unread": unread_counts([user_id])[user_id]},
+    )
+
+
+@transaction.atomic
+def mark_read(person: Any, *, notification_ids: Iterable[int] | None = None) -> int:
+    """Mark the person's notifications read (all unread ones if no ids); returns how many."""
+    unread = Notification.objects.filter(recipient=person, read_at__isnull=True)
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=list(notification_ids))
+    changed = unread.update(read_at=timezone.now())
+    if changed:
+        transaction.on_commit(lambda: _push_count(person.pk))
+    return changed

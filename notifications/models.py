@@ -1,0 +1,80 @@
+"""Notifications: what a person is told, and whether they have read it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+
+class Event(models.TextChoices):
+    """Every kind of thing Accord tells people about."""
+
+    CONSULTATION_OPENED = "consultation_opened", "Consultation opened"
+    SIGN_ON_OPENED = "sign_on_opened", "Sign-on opened"
+    RETURNED_TO_DRAFTING = "returned_to_drafting", "Returned to drafting (signatures void)"
+    PUBLISHED = "published", "Published"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    NEW_REVISION = "new_revision", "New revision"
+    COMMENT = "comment", "Comment or reply"
+    AMENDMENT_PROPOSED = "amendment_proposed", "Amendment proposed"
+    AMENDMENT_ACCEPTED = "amendment_accepted", "Amendment accepted"
+    AMENDMENT_REJECTED = "amendment_rejected", "Amendment rejected"
+    SIGNATURE_GIVEN = "signature_given", "Signature given"
+    SIGNATURE_WITHDRAWN = "signature_withdrawn", "Signature withdrawn"
+    SIGNATURE_DECLINED = "signature_declined", "Sign-on declined"
+    DEADLINE_APPROACHING = "deadline_approaching", "Deadline approaching"
+    DEADLINE_PASSED = "deadline_passed", "Deadline passed"
+
+
+class Notification(models.Model):
+    """One thing one person is told. Written in the action's transaction, pushed on commit."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    actor_name = models.CharField(max_length=300, blank=True)
+    event = models.CharField(max_length=40, choices=Event.choices)
+    # What it is about, generically: this app knows no domain model.
+    subject_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    subject_id = models.CharField(max_length=64)
+    subject_title = models.CharField(max_length=300)
+    link = models.CharField(max_length=300)
+    detail = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["recipient", "id"]),
+            models.Index(
+                fields=["recipient"],
+                condition=models.Q(read_at__isnull=True),
+                name="notification_unread_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_event_display()}: {self.subject_title}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+    def as_event(self) -> dict[str, object]:
+        """The short fields a browser gets: ids and plain text, never HTML."""
+        return {
+            "id": self.pk,
+            "event": self.event,
+            "label": self.get_event_display(),
+            "title": self.subject_title,
+            "actor": self.actor_name,
+            "detail": self.detail,
+            "link": self.link,
+            "created_at": self.created_at.isoformat(),
+            "read": self.is_read,
+        }

@@ -1,0 +1,52 @@
+"""Reads of a person's notifications."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from notifications.models import Notification
+
+
+def notifications_of(
+    person: Any, *, event: str = "", subject_id: str = "", unread_only: bool = False
+) -> QuerySet[Notification]:
+    """The person's notifications, newest first, optionally filtered."""
+    found = Notification.objects.filter(recipient=person).order_by("-id")
+    if event:
+        found = found.filter(event=event)
+    if subject_id:
+        found = found.filter(subject_id=subject_id)
+    if unread_only:
+        found = found.filter(read_at__isnull=True)
+    return found
+
+
+def unread_count(person: Any) -> int:
+    if not person.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient=person, read_at__isnull=True).count()
+
+
+def missed_since(person: Any, last_seen_id: int, *, limit: int = 200) -> list[Notification]:
+    """Notifications after ``last_seen_id``, oldest first: what a reconnecting page missed."""
+    return list(
+        Notification.objects.filter(recipient=person, pk__gt=last_seen_id).order_by("id")[:limit]
+    )
+
+
+def subjects_of(person: Any) -> list[tuple[str, str]]:
+    """The (subject id, title) pairs the person has notifications about, for the filter."""
+    return list(
+        Notification.objects.filter(recipient=person)
+        .values_list("subject_id", "subject_title")
+        .order_by("subject_title")
+        .distinct()
+    )
+
+
+def latest_id(person: Any) -> int:
+    """The id of the person's newest notification (0 if none): where a new page starts from."""
+    newest = Notification.objects.filter(recipient=person).order_by("-id").values_list("pk")[:1]
+    return newest[0][0] if newest else 0

@@ -1,0 +1,71 @@
+"""The notification centre: newest first, filters, mark one or all read."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from notifications import actions, selectors
+from notifications.models import Event, Notification
+
+
+@login_required
+@require_GET
+def centre(request: HttpRequest) -> HttpResponse:
+    event = request.GET.get("event", "")
+    if event not in Event.values:
+        event = ""
+    subject = request.GET.get("statement", "")[:64]
+    unread_only = request.GET.get("unread") == "1"
+    found = selectors.notifications_of(
+        request.user, event=event, subject_id=subject, unread_only=unread_only
+    )
+    page = Paginator(found, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "notifications/centre.html",
+        {
+            "page": page,
+            "events": Event.choices,
+            "subjects": selectors.subjects_of(request.user),
+            "chosen_event": event,
+            "chosen_subject": subject,
+            "unread_only": unread_only,
+        },
+    )
+
+
+def _own(request: HttpRequest, pk: int) -> Notification:
+    found = Notification.objects.filter(pk=pk, recipient_id=request.user.pk).first()
+    if found is None:
+        raise Http404("No such notification.")
+    return found
+
+
+@login_required
+@require_POST
+def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark it read and go where it points."""
+    notification = _own(request, pk)
+    actions.mark_read(request.user, notification_ids=[notification.pk])
+    if not url_has_allowed_host_and_scheme(notification.link, allowed_hosts={request.get_host()}):
+        return redirect("notifications:centre")
+    return redirect(notification.link)
+
+
+@login_required
+@require_POST
+def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
+    actions.mark_read(request.user, notification_ids=[_own(request, pk).pk])
+    return redirect(request.POST.get("next") or "notifications:centre")
+
+
+@login_required
+@require_POST
+def mark_all_read(request: HttpRequest) -> HttpResponse:
+    actions.mark_read(request.user)
+    return redirect("notifications:centre")

@@ -1,0 +1,291 @@
+/*
+ * Accord's live page: the notification bell on every page, and on a statement's page its
+ * state, text, signatures and who else is viewing, without reloading.
+ *
+ * Event data from the server is only ever put into the page as text (textContent); parts of
+ * the page are refreshed by fetching the page itself, as the server renders it for this person.
+ * A dropped connection shows "Reconnecting…", retries with a growing delay, and on reconnect
+ * resumes from the last notification seen, so nothing is missed and nothing comes twice.
+ */
+(function () {
+  "use strict";
+
+  var body = document.body;
+  var userId = body.getAttribute("data-user");
+  if (!userId || !("WebSocket" in window)) {
+    return;
+  }
+  var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+  var connectionBadge = document.querySelector("[data-connection]");
+  var toasts = document.querySelector("[data-toasts]");
+  var openSockets = {};
+
+  function setReconnecting(name, value) {
+    openSockets[name] = !value;
+    var anyDown = Object.keys(openSockets).some(function (key) { return !openSockets[key]; });
+    if (connectionBadge) {
+      connectionBadge.hidden = !anyDown;
+    }
+  }
+
+  function toast(text, link) {
+    if (!toasts) {
+      return;
+    }
+    var item = document.createElement("p");
+    item.className = "toast";
+    if (link && link.charAt(0) === "/" && link.charAt(1) !== "/") {
+      var anchor = document.createElement("a");
+      anchor.href = link;
+      anchor.textContent = text;
+      item.appendChild(anchor);
+    } else {
+      item.textContent = text;
+    }
+    toasts.appendChild(item);
+    window.setTimeout(function () { item.remove(); }, 12000);
+  }
+
+  /* A socket that reconnects by itself: 1 s, 2 s, 4 s… up to 30 s, and at once when the
+     browser comes back online or the tab becomes visible again. */
+  function resilientSocket(name, path, handlers) {
+    var socket = null;
+    var delay = 1000;
+    var timer = null;
+    var stopped = false;
+
+    function connect() {
+      if (stopped) {
+        return;
+      }
+      window.clearTimeout(timer);
+      socket = new WebSocket(scheme + window.location.host + path);
+      socket.onopen = function () {
+        delay = 1000;
+        setReconnecting(name, false);
+        if (handlers.open) {
+          handlers.open(socket);
+        }
+      };
+      socket.onmessage = function (message) {
+        var data;
+        try {
+          data = JSON.parse(message.data);
+        } catch (error) {
+          return;
+        }
+        handlers.message(data, socket);
+      };
+      socket.onclose = function (event) {
+        if (event.code === 4401 || event.code === 4403) {
+          stopped = true;
+          setReconnecting(name, false);
+          if (handlers.refused) {
+            handlers.refused(event.code);
+          }
+          return;
+        }
+        if (stopped) {
+          return;
+        }
+        setReconnecting(name, true);
+        timer = window.setTimeout(connect, delay);
+        delay = Math.min(delay * 2, 30000);
+      };
+    }
+
+    function wake() {
+      if (!stopped && (!socket || socket.readyState === WebSocket.CLOSED)) {
+        delay = 1000;
+        connect();
+      }
+    }
+    window.addEventListener("online", wake);
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "visible") {
+        wake();
+      }
+    });
+    connect();
+    return {
+      stop: function () {
+        stopped = true;
+        if (socket) {
+          socket.close();
+        }
+      },
+    };
+  }
+
+  /* --- the bell ------------------------------------------------------------------------- */
+
+  var unreadBadge = document.querySelector("[data-unread]");
+  var lastSeenKey = "accord.notifications.last." + userId;
+
+  function lastSeen() {
+    var stored = parseInt(window.localStorage.getItem(lastSeenKey) || "", 10);
+    return isNaN(stored) ? null : stored;
+  }
+
+  function remember(id) {
+    var known = lastSeen();
+    if (known === null || id > known) {
+      window.localStorage.setItem(lastSeenKey, String(id));
+    }
+  }
+
+  function showUnread(count) {
+    if (!unreadBadge) {
+      return;
+    }
+    unreadBadge.textContent = String(count);
+    unreadBadge.setAttribute("aria-label", count + " unread");
+    unreadBadge.classList.toggle("zero", count === 0);
+  }
+
+  resilientSocket("bell", "/ws/notifications/", {
+    message: function (data, socket) {
+      if (data.type === "count") {
+        if (typeof data.latest === "number") {
+          var known = lastSeen();
+          if (known === null) {
+            remember(data.latest);
+          } else if (data.latest > known) {
+            socket.send(JSON.stringify({ type: "resume", after: known }));
+          }
+        }
+        showUnread(data.unread);
+      } else if (data.type === "notification") {
+        var n = data.notification;
+        var known2 = lastSeen();
+        if (known2 !== null && n.id <= known2) {
+          return;
+        }
+        remember(n.id);
+        var words = n.label + ": " + n.title + (n.actor ? " — " + n.actor : "");
+        toast(words, n.link);
+        if (typeof data.unread === "number") {
+          showUnread(data.unread);
+        }
+      }
+    },
+  });
+
+  /* --- a statement's page --------------------------------------------------------------- */
+
+  var page = document.querySelector("[data-statement-live]");
+  if (!page) {
+    return;
+  }
+  var statementId = page.getAttribute("data-statement-live");
+  var notice = document.querySelector("[data-live-notice]");
+  var presenceBox = document.querySelector("[data-presence-box]");
+  var presenceList = document.querySelector("[data-presence]");
+  var present = {};
+
+  var CHANGES = {
+    open_consultation: "opened consultation",
+    open_sign_on: "opened sign-on",
+    return_to_drafting: "returned it to drafting",
+    publish: "published it",
+    withdraw: "withdrew it",
+    sign_on: "signed on",
+    decline: "declined",
+    withdraw_signature: "withdrew a signature",
+    new_revision: "saved a new revision",
+  };
+
+  function showNotice(text) {
+    if (!notice) {
+      return;
+    }
+    notice.textContent = text;
+  }
+
+  function showPresence() {
+    if (!presenceList || !presenceBox) {
+      return;
+    }
+    var people = {};
+    Object.keys(present).forEach(function (channel) {
+      var person = present[channel];
+      if (String(person.id) !== userId) {
+        people[person.id] = person.name + " (" + person.affiliation + ")";
+      }
+    });
+    var names = Object.keys(people).map(function (id) { return people[id]; }).sort();
+    presenceList.textContent = names.join(", ");
+    presenceBox.hidden = names.length === 0;
+  }
+
+  /* Fetch this page again and swap in its live regions; skip a region holding the focus
+     (someone typing a reason or a deadline) unless the statement's state changed. */
+  function refresh(stateChanged) {
+    return window.fetch(window.location.pathname, {
+      credentials: "same-origin",
+      headers: { "X-Requested-With": "fetch" },
+    }).then(function (response) {
+      if (response.status === 404) {
+        showNotice("This statement is no longer shared with you.");
+        return null;
+      }
+      return response.ok ? response.text() : null;
+    }).then(function (html) {
+      if (!html) {
+        return;
+      }
+      var fresh = new DOMParser().parseFromString(html, "text/html");
+      document.querySelectorAll("[data-live-region]").forEach(function (region) {
+        var replacement = fresh.getElementById(region.id);
+        if (!replacement) {
+          return;
+        }
+        if (!stateChanged && region.contains(document.activeElement) && document.activeElement !== document.body) {
+          return;
+        }
+        region.replaceWith(document.importNode(replacement, true));
+      });
+      var freshPage = fresh.querySelector("[data-statement-live]");
+      if (freshPage) {
+        page.setAttribute("data-state", freshPage.getAttribute("data-state"));
+      }
+    });
+  }
+
+  var everConnected = false;
+  resilientSocket("statement", "/ws/statements/" + statementId + "/", {
+    open: function () {
+      present = {};
+      showPresence();
+      if (everConnected) {
+        refresh(true); // catch up on whatever changed while the connection was down
+      }
+      everConnected = true;
+    },
+    message: function (data) {
+      if (data.type === "presence") {
+        if (data.change === "join") {
+          present[data.channel] = { id: data.id, name: data.name, affiliation: data.affiliation };
+        } else {
+          delete present[data.channel];
+        }
+        showPresence();
+      } else if (data.type === "statement") {
+        var what = CHANGES[data.change] || "changed it";
+        var words = (data.actor || "Someone") + " " + what;
+        if (data.change === "new_revision" && data.revision) {
+          words = "Revision " + data.revision + " by " + (data.actor || "someone");
+        } else if (data.state_changed) {
+          words += ": now " + data.state_label.toLowerCase();
+        }
+        showNotice(words + ".");
+        refresh(Boolean(data.state_changed));
+      } else if (data.type === "revoked") {
+        showNotice(data.message);
+      }
+    },
+    refused: function () {
+      showNotice("Live updates stopped: this statement is no longer shared with you.");
+    },
+  });
+})();

@@ -1,0 +1,126 @@
+"""The statement page's socket: same predicate as the page, live changes, presence, revocation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+
+from config.asgi import application
+from delegations.models import User
+from drafts.models import Statement
+from tests.conftest import StatementMaker, client_for, later
+from workflow import actions
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def _cookie(user: User) -> tuple[bytes, bytes]:
+    return (b"cookie", f"sessionid={client_for(user).cookies['sessionid'].value}".encode())
+
+
+async def socket(user: User | None, statement: Statement) -> WebsocketCommunicator:
+    headers = [(b"origin", b"http://127.0.0.1")]
+    if user is not None:
+        headers.append(await database_sync_to_async(_cookie)(user))
+    return WebsocketCommunicator(application, f"/ws/statements/{statement.pk}/", headers=headers)
+
+
+async def until(communicator: WebsocketCommunicator, kind: str) -> dict[str, Any]:
+    while True:
+        message: dict[str, Any] = await communicator.receive_json_from(timeout=5)
+        if message["type"] == kind:
+            return message
+
+
+async def test_only_those_who_may_see_the_statement_may_subscribe(
+    make_statement: StatementMaker, other_signatory: User, pen_delegate: User
+) -> None:
+    draft = await database_sync_to_async(make_statement)("draft")
+    refused = await socket(other_signatory, draft)  # Kenya does not hold the pen
+    ok, code = await refused.connect()
+    assert (ok, code) == (False, 4403)
+    anonymous = await socket(None, draft)
+    ok, code = await anonymous.connect()
+    assert (ok, code) == (False, 4401)
+    allowed = await socket(pen_delegate, draft)
+    ok, _ = await allowed.connect()
+    assert ok
+    await allowed.disconnect()
+
+
+async def test_unknown_statements_are_refused_like_hidden_ones(pen_delegate: User) -> None:
+    communicator = WebsocketCommunicator(
+        application,
+        "/ws/statements/987654/",
+        headers=[
+            (b"origin", b"http://127.0.0.1"),
+            await database_sync_to_async(_cookie)(pen_delegate),
+        ],
+    )
+    ok, code = await communicator.connect()
+    assert (ok, code) == (False, 4403)
+
+
+async def test_viewers_see_signatures_and_each_other_live(
+    make_statement: StatementMaker, pen_signatory: User, other_signatory: User, chair: User
+) -> None:
+    statement = await database_sync_to_async(make_statement)("sign_on")
+    chair_page = await socket(chair, statement)
+    assert (await chair_page.connect())[0]
+    signatory_page = await socket(other_signatory, statement)
+    assert (await signatory_page.connect())[0]
+
+    joined = await until(chair_page, "presence")
+    assert (joined["change"], joined["name"], joined["affiliation"]) == (
+        "join",
+        other_signatory.full_name,
+        "Kenya",
+    )
+    already_there = await until(signatory_page, "presence")
+    assert already_there["name"] == chair.full_name
+
+    await database_sync_to_async(actions.sign_on)(other_signatory, statement)
+    change = await until(chair_page, "statement")
+    assert change["change"] == "sign_on"
+    assert change["signed"] == 2  # France in the fixture, and now Kenya
+    assert change["state_changed"] is False
+    assert change["actor"] == f"{other_signatory} (Kenya)"
+
+    await signatory_page.disconnect()
+    left = await until(chair_page, "presence")
+    assert left["change"] == "leave"
+    await chair_page.disconnect()
+
+
+async def test_losing_sight_of_a_statement_closes_the_socket(
+    make_statement: StatementMaker, adviser: User, chair: User
+) -> None:
+    statement = await database_sync_to_async(make_statement)("consultation", advisers_invited=True)
+    adviser_page = await socket(adviser, statement)
+    assert (await adviser_page.connect())[0]
+    await database_sync_to_async(actions.open_sign_on)(chair, statement, deadline=later())
+    revoked = await until(adviser_page, "revoked")
+    assert "no longer shared" in revoked["message"]
+    closed = await adviser_page.receive_output(timeout=5)
+    assert closed == {"type": "websocket.close", "code": 4403}
+
+
+async def test_state_changes_reach_everyone_on_the_page(
+    make_statement: StatementMaker, pen_delegate: User, chair: User
+) -> None:
+    statement = await database_sync_to_async(make_statement)("draft")
+    page = await socket(pen_delegate, statement)
+    assert (await page.connect())[0]
+    await database_sync_to_async(actions.open_consultation)(chair, statement, deadline=None)
+    change = await until(page, "statement")
+    assert (change["state"], change["state_changed"], change["state_label"]) == (
+        "consultation",
+        True,
+        "Consultation",
+    )
+    await page.send_to(text_data="{oops")
+    assert (await page.receive_json_from())["code"] == "invalid_json"
+    await page.disconnect()
