@@ -90,6 +90,7 @@ ASGI_APPLICATION = "config.asgi.application"
 WSGI_APPLICATION = "config.wsgi.application"
 
 # --- Database -------------------------------------------------------------------------------
+(BASE_DIR / "var").mkdir(exist_ok=True)  # the embedded database and collected files live here
 SQLITE_PATH = os.environ.get("ACCORD_SQLITE_PATH", str(BASE_DIR / "var" / "accord.sqlite3"))
 if os.environ.get("DATABASE_URL"):
     DATABASES = {
@@ -110,7 +111,15 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
-            "TEST": {"NAME": os.environ.get("ACCORD_SQLITE_TEST_PATH")},
+            # A file, not memory: browser tests serve pages from a separate ASGI process
+            # (for WebSockets), which must open the same test database.
+            "TEST": {
+                "NAME": os.environ.get(
+                    # One per test run, so two runs side by side never share one.
+                    "ACCORD_SQLITE_TEST_PATH",
+                    str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3"),
+                )
+            },
         }
     }
 

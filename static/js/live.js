@@ -275,7 +275,7 @@
         var words = (data.actor || "Someone") + " " + what;
         if (data.change === "new_revision" && data.revision) {
           words = "Revision " + data.revision + " by " + (data.actor || "someone");
-        } else if (data.state_changed) {
+        } else if (data.state_changed && !CHANGES[data.change]) {
           words += ": now " + data.state_label.toLowerCase();
         }
         showNotice(words + ".");

@@ -10,11 +10,15 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
+from channels.testing.live import make_application
+from daphne.testing import DaphneProcess
+from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 from django.db import connections
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 # The sandbox needs privileges a container lacks; the rest keeps Chromium off the network,
@@ -64,6 +68,49 @@ def page(live_server: LiveServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
             # ones it had before (asgiref's Local turns per-context), and its teardown never
             # sees them: close them here, or PostgreSQL refuses to drop the test database
             # that an idle connection still uses.
+            connections.close_all()
+
+
+def use_database(name: str) -> None:
+    """In the server process: open the test database the tests are using, by its name."""
+    from django.conf import settings
+
+    settings.DATABASES["default"]["NAME"] = name
+
+
+@pytest.fixture
+def asgi_server(transactional_db: None) -> Iterator[str]:
+    """Accord served by daphne in its own process, WebSockets and all; yields its base URL.
+
+    It opens the same test database (a file, for SQLite), so test data must be committed.
+    """
+    server = DaphneProcess(
+        "localhost",
+        partial(make_application, static_wrapper=ASGIStaticFilesHandler),
+        setup=partial(use_database, connections["default"].settings_dict["NAME"]),
+    )
+    server.start()
+    if not server.ready.wait(timeout=30):
+        server.terminate()
+        pytest.fail("the ASGI test server did not start within 30 s")
+    try:
+        yield f"http://localhost:{server.port.value}"
+    finally:
+        server.terminate()
+        server.join(timeout=10)
+
+
+@pytest.fixture
+def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
+    """Chromium, for tests that need several people (contexts) at once."""
+    executable = chromium_path()
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
             connections.close_all()
 
 
