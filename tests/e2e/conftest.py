@@ -10,12 +10,14 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
 import pytest
 from channels.testing.live import make_application
 from daphne.testing import DaphneProcess
+from django.conf import settings
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 from django.db import connections
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -72,14 +74,18 @@ def page(live_server: LiveServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
 
 
 def use_database(name: str) -> None:
-    """In the server process: open the test database the tests are using, by its name."""
+    """In the forked server process: open the tests' database by its name, and make fresh
+    channel-layer connections rather than share the Redis sockets of the process it forked
+    from (two processes reading one socket steal each other's replies)."""
+    from channels.layers import channel_layers
     from django.conf import settings
 
     settings.DATABASES["default"]["NAME"] = name
+    channel_layers.backends = {}
 
 
-@pytest.fixture
-def asgi_server(transactional_db: None) -> Iterator[str]:
+@contextmanager
+def running_asgi_server() -> Iterator[str]:
     """Accord served by daphne in its own process, WebSockets and all; yields its base URL.
 
     It opens the same test database (a file, for SQLite), so test data must be committed.
@@ -98,6 +104,22 @@ def asgi_server(transactional_db: None) -> Iterator[str]:
     finally:
         server.terminate()
         server.join(timeout=10)
+
+
+@pytest.fixture
+def asgi_server(transactional_db: None) -> Iterator[str]:
+    """One ASGI server process."""
+    with running_asgi_server() as url:
+        yield url
+
+
+@pytest.fixture
+def second_asgi_server(transactional_db: None) -> Iterator[str]:
+    """Another ASGI server process beside ``asgi_server``: only Redis joins the two."""
+    if "redis" not in str(settings.CHANNEL_LAYERS["default"]["BACKEND"]).lower():
+        pytest.skip("needs the Redis channel layer (set REDIS_URL) to join two processes")
+    with running_asgi_server() as url:
+        yield url
 
 
 @pytest.fixture

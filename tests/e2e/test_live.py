@@ -72,3 +72,25 @@ def test_sign_on_opening_reaches_an_open_page_without_reload(
     expect(chair_page.get_by_test_id("signature-count")).to_have_text("1")
     expect(chair_page.get_by_test_id("signatories")).to_contain_text("Kenya")
     screenshot(chair_page, "live_signature_seen_by_chair")
+
+
+def test_a_change_made_through_one_server_reaches_a_page_served_by_another(
+    consultation: Statement,
+    chair: User,
+    other_signatory: User,
+    browser: Browser,
+    asgi_server: str,
+    second_asgi_server: str,
+) -> None:
+    url = f"/statements/{consultation.pk}/"
+    signatory = person_in(browser, second_asgi_server, other_signatory)
+    signatory.goto(url)
+    chair_page = person_in(browser, asgi_server, chair)
+    chair_page.goto(url)
+    expect(signatory.locator("[data-presence]")).to_contain_text(chair.full_name)
+
+    chair_page.get_by_label("Sign-on closes (UTC)").fill("2031-12-03T17:00")
+    chair_page.get_by_role("button", name="Open sign-on", exact=True).click()
+
+    expect(signatory.get_by_test_id("state")).to_have_text("Sign-on")
+    expect(signatory.get_by_role("button", name="Sign on", exact=True)).to_be_visible()
