@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "guardian",
+    "django_tasks_db",
     "audit",
     "notifications",
     "delegations",
@@ -181,7 +182,16 @@ MAILERS: dict[str, dict[str, object]] = {
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "accord@localhost")
 
+# --- Background work ------------------------------------------------------------------------
+# E-mails go out from `manage.py db_worker`, outside any request.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 # --- Accord ---------------------------------------------------------------------------------
+# How long before a consultation or sign-on closes its reminder goes out.
+ACCORD_DEADLINE_REMINDER_HOURS = int(os.environ.get("ACCORD_DEADLINE_REMINDER_HOURS", "24"))
+# Where people reach Accord: the links in e-mails start with it.
+ACCORD_BASE_URL = os.environ.get("ACCORD_BASE_URL", "http://127.0.0.1:8000")
+
 # The most a statement's text may hold; larger drafts are refused with a form error.
 ACCORD_MAX_TEXT_BYTES = 200_000
 

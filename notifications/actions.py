@@ -13,7 +13,15 @@ from django.db import models, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from notifications.models import Event, Notification
+from notifications.models import (
+    Delivery,
+    DeliveryPreference,
+    DigestSubscription,
+    Event,
+    Notification,
+)
+from notifications.preferences import deliveries
+from notifications.tasks import send_notification_emails
 
 logger = logging.getLogger(__name__)
 
@@ -34,13 +42,16 @@ def notify(
 ) -> list[Notification]:
     """Tell ``recipients`` that ``actor`` caused ``event`` on ``subject``.
 
-    Rows are written now, inside the caller's transaction; the live push waits for the
-    commit, so an action that rolls back tells nobody. The actor is never told of their own
-    act, inactive people are not told, and each person is told once.
+    Rows are written now, inside the caller's transaction; the live push and the e-mails wait
+    for the commit, so an action that rolls back tells nobody. The actor is never told of
+    their own act, inactive people are not told, each person is told once, and as they chose
+    (in Accord only, by e-mail too, or not at all).
     """
     actor_id = getattr(actor, "pk", None)
     unique = {r.pk: r for r in recipients if r.is_active and r.pk != actor_id}
-    if not unique:
+    chosen = deliveries(unique.values(), event)
+    wanted = sorted(pk for pk in unique if chosen[pk] != Delivery.NONE)
+    if not wanted:
         return []
     subject_type = ContentType.objects.get_for_model(subject)
     actor_name = ""
@@ -58,11 +69,19 @@ def notify(
             subject_title=str(subject)[:300],
             link=link,
             detail=detail[:300],
+            by_email=chosen[pk] == Delivery.EMAIL,
         )
-        for pk in sorted(unique)
+        for pk in wanted
     )
     ids = [row.pk for row in rows]
     transaction.on_commit(lambda: push(ids))
+    digest_readers = set(
+        DigestSubscription.objects.filter(person_id__in=wanted).values_list("person_id", flat=True)
+    )
+    to_email = [row.pk for row in rows if row.by_email and row.recipient_id not in digest_readers]
+    if to_email:
+        # Sent by the task worker, outside the request: a slow mail server slows no page.
+        transaction.on_commit(lambda: send_notification_emails.enqueue(to_email))
     return rows
 
 
@@ -120,3 +139,16 @@ def mark_read(person: Any, *, notification_ids: Iterable[int] | None = None) -> 
     if changed:
         transaction.on_commit(lambda: _push_count(person.pk))
     return changed
+
+
+@transaction.atomic
+def set_preferences(person: Any, *, choices: dict[str, str], daily_digest: bool) -> None:
+    """Record how the person wants to hear of each kind of event, and whether in a digest."""
+    for event, delivery in choices.items():
+        DeliveryPreference.objects.update_or_create(
+            person=person, event=Event(event), defaults={"delivery": Delivery(delivery)}
+        )
+    if daily_digest:
+        DigestSubscription.objects.get_or_create(person=person)
+    else:
+        DigestSubscription.objects.filter(person=person).delete()

@@ -27,6 +27,44 @@ class Event(models.TextChoices):
     DEADLINE_PASSED = "deadline_passed", "Deadline passed"
 
 
+class Delivery(models.TextChoices):
+    """How a person wants to hear of one kind of event."""
+
+    PAGE = "page", "In Accord only"
+    EMAIL = "email", "In Accord and by e-mail"
+    NONE = "none", "Not at all"
+
+
+class DeliveryPreference(models.Model):
+    """A person's choice for one kind of event; without a row, the default applies."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="delivery_preferences"
+    )
+    event = models.CharField(max_length=40, choices=Event.choices)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "event"], name="one_preference_per_event")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.event} → {self.delivery}"
+
+
+class DigestSubscription(models.Model):
+    """A person who wants their e-mails gathered into one a day instead of one each."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_subscription"
+    )
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Daily digest for {self.person}"
+
+
 class Notification(models.Model):
     """One thing one person is told. Written in the action's transaction, pushed on commit."""
 
@@ -46,6 +84,8 @@ class Notification(models.Model):
     detail = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    by_email = models.BooleanField(default=False, help_text="The person asked for an e-mail.")
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from notifications import actions, selectors
-from notifications.models import Event, Notification
+from notifications.models import Delivery, DigestSubscription, Event, Notification
+from notifications.preferences import choices_of
 
 
 @login_required
@@ -69,3 +75,41 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
 def mark_all_read(request: HttpRequest) -> HttpResponse:
     actions.mark_read(request.user)
     return redirect("notifications:centre")
+
+
+class PreferencesForm(forms.Form):
+    """One choice per kind of event, and whether e-mails come as one daily digest."""
+
+    daily_digest = forms.BooleanField(
+        required=False, label="Gather my e-mails into one digest a day"
+    )
+
+    def __init__(self, *args: Any, initial_choices: Mapping[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for event, label in Event.choices:
+            self.fields[event] = forms.ChoiceField(
+                label=label, choices=Delivery.choices, initial=initial_choices[event]
+            )
+
+    def choices(self) -> dict[str, str]:
+        return {event: self.cleaned_data[event] for event in Event.values}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    form = PreferencesForm(
+        request.POST or None,
+        initial={
+            "daily_digest": DigestSubscription.objects.filter(person_id=request.user.pk).exists()
+        },
+        initial_choices=choices_of(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        actions.set_preferences(
+            request.user, choices=form.choices(), daily_digest=form.cleaned_data["daily_digest"]
+        )
+        messages.success(request, "Your notification settings are saved.")
+        return redirect("notifications:preferences")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "notifications/preferences.html", {"form": form}, status=status)

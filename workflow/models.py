@@ -51,3 +51,31 @@ class Signature(models.Model):
     @property
     def short_hash(self) -> str:
         return short_hash(self.content_hash)
+
+
+class DeadlineNotice(models.Model):
+    """A reminder or closing notice that went out, so the scheduled job never sends it twice."""
+
+    class Kind(models.TextChoices):
+        CONSULTATION = "consultation", "Consultation"
+        SIGN_ON = "sign_on", "Sign-on"
+
+    class Notice(models.TextChoices):
+        APPROACHING = "approaching", "Deadline approaching"
+        PASSED = "passed", "Deadline passed"
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    deadline = models.DateTimeField()
+    notice = models.CharField(max_length=20, choices=Notice.choices)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statement", "kind", "deadline", "notice"], name="one_notice_per_deadline"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_notice_display()}: {self.get_kind_display()} of {self.statement}"

@@ -1,0 +1,102 @@
+"""E-mail: sent by the task worker after commit, as each person chose, or in a daily digest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+
+from delegations.models import User
+from notifications.actions import set_preferences
+from notifications.models import Delivery, Notification
+from notifications.tasks import send_daily_digests
+from tests.conftest import StatementMaker, client_for, later
+from workflow import actions
+
+# The worker runs as in production, committing and closing its connections, so the data it
+# reads must be committed: transactional tests, the seeded delegations restored after each.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def run_worker() -> None:
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+
+def open_sign_on(chair: User, statement: Any) -> None:
+    actions.open_sign_on(chair, statement, deadline=later())
+
+
+def test_sign_on_opening_is_emailed_to_signatories_by_the_worker_not_the_request(
+    make_statement: StatementMaker,
+    chair: User,
+    pen_signatory: User,
+    pen_delegate: User,
+) -> None:
+    statement = make_statement("consultation")
+    open_sign_on(chair, statement)
+    assert mail.outbox == [], "nothing is sent inside the request"
+    run_worker()
+    to = {message.to[0] for message in mail.outbox}
+    assert pen_signatory.email in to
+    assert pen_delegate.email not in to, "delegates hear of it in Accord only, by default"
+    message = next(m for m in mail.outbox if m.to == [pen_signatory.email])
+    assert message.subject == f"[Accord] Sign-on opened: {statement.title}"
+    assert f"http://127.0.0.1:8000/statements/{statement.pk}/" in message.body
+    html = message.alternatives[0]
+    assert html.mimetype == "text/html"
+    assert f'href="http://127.0.0.1:8000/statements/{statement.pk}/"' in str(html.content)
+    run_worker()
+    assert len([m for m in mail.outbox if m.to == [pen_signatory.email]]) == 1, "sent once"
+
+
+def test_people_choose_email_page_or_nothing(
+    make_statement: StatementMaker,
+    chair: User,
+    pen_signatory: User,
+    pen_delegate: User,
+) -> None:
+    set_preferences(pen_signatory, choices={"sign_on_opened": Delivery.NONE}, daily_digest=False)
+    set_preferences(pen_delegate, choices={"sign_on_opened": Delivery.EMAIL}, daily_digest=False)
+    statement = make_statement("consultation")
+    open_sign_on(chair, statement)
+    run_worker()
+    assert not Notification.objects.filter(recipient=pen_signatory, event="sign_on_opened")
+    assert [m.to for m in mail.outbox if m.to == [pen_delegate.email]] == [[pen_delegate.email]]
+
+
+def test_a_digest_gathers_the_days_emails_into_one(
+    make_statement: StatementMaker,
+    chair: User,
+    pen_signatory: User,
+    other_signatory: User,
+) -> None:
+    set_preferences(pen_signatory, choices={}, daily_digest=True)
+    first = make_statement("consultation", title="First statement")
+    second = make_statement("consultation", title="Second statement")
+    open_sign_on(chair, first)
+    open_sign_on(chair, second)
+    run_worker()
+    assert not [m for m in mail.outbox if m.to == [pen_signatory.email]]
+    assert [m for m in mail.outbox if m.to == [other_signatory.email]], "others get theirs"
+    assert send_daily_digests.call() == 1
+    digest = next(m for m in mail.outbox if m.to == [pen_signatory.email])
+    assert "First statement" in digest.body and "Second statement" in digest.body
+    assert send_daily_digests.call() == 0, "nothing is sent twice"
+
+
+def test_the_preferences_page_saves_choices(pen_delegate: User) -> None:
+    client = client_for(pen_delegate)
+    page = client.get(reverse("notifications:preferences"))
+    assert page.status_code == 200
+    assert "Sign-on opened" in page.content.decode()
+    data = {event: "page" for event, _ in Notification._meta.get_field("event").choices}
+    data |= {"comment": "none", "published": "email", "daily_digest": "on"}
+    saved = client.post(reverse("notifications:preferences"), data)
+    assert saved.status_code == 302
+    reloaded = client.get(reverse("notifications:preferences")).content.decode()
+    assert '<option value="none" selected>' in reloaded
+    bad = client.post(reverse("notifications:preferences"), data | {"published": "carrier pigeon"})
+    assert bad.status_code == 400
