@@ -6,12 +6,13 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.core.management import call_command
 from django.urls import reverse
 
 from delegations.models import User
 from notifications.actions import set_preferences
-from notifications.models import Delivery, Notification
+from notifications.models import Delivery, Event, Notification
 from notifications.tasks import send_daily_digests
 from tests.conftest import StatementMaker, client_for, later
 from workflow import actions
@@ -45,6 +46,7 @@ def test_sign_on_opening_is_emailed_to_signatories_by_the_worker_not_the_request
     message = next(m for m in mail.outbox if m.to == [pen_signatory.email])
     assert message.subject == f"[Accord] Sign-on opened: {statement.title}"
     assert f"http://127.0.0.1:8000/statements/{statement.pk}/" in message.body
+    assert isinstance(message, EmailMultiAlternatives)
     html = message.alternatives[0]
     assert html.mimetype == "text/html"
     assert f'href="http://127.0.0.1:8000/statements/{statement.pk}/"' in str(html.content)
@@ -92,7 +94,7 @@ def test_the_preferences_page_saves_choices(pen_delegate: User) -> None:
     page = client.get(reverse("notifications:preferences"))
     assert page.status_code == 200
     assert "Sign-on opened" in page.content.decode()
-    data = {event: "page" for event, _ in Notification._meta.get_field("event").choices}
+    data: dict[str, str] = dict.fromkeys(Event.values, "page")
     data |= {"comment": "none", "published": "email", "daily_digest": "on"}
     saved = client.post(reverse("notifications:preferences"), data)
     assert saved.status_code == 302

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("drafts", "0002_revision_started_from_and_co_authors"),
+        ("drafts", "0001_initial"),
         ("workflow", "0001_initial"),
     ]
 
