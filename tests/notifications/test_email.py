@@ -47,9 +47,9 @@ def test_sign_on_opening_is_emailed_to_signatories_by_the_worker_not_the_request
     assert message.subject == f"[Accord] Sign-on opened: {statement.title}"
     assert f"http://127.0.0.1:8000/statements/{statement.pk}/" in message.body
     assert isinstance(message, EmailMultiAlternatives)
-    html = message.alternatives[0]
-    assert html.mimetype == "text/html"
-    assert f'href="http://127.0.0.1:8000/statements/{statement.pk}/"' in str(html.content)
+    content, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    assert f'href="http://127.0.0.1:8000/statements/{statement.pk}/"' in str(content)
     run_worker()
     assert len([m for m in mail.outbox if m.to == [pen_signatory.email]]) == 1, "sent once"
 
