@@ -301,7 +301,7 @@ def publish(actor: Any, statement: Statement) -> Statement:
             "Only a statement in sign-on can be published; this one is in "
             f"{_state_label(statement)}."
         )
-    signed = Signature.objects.filter(statement=statement, status=Signature.Status.SIGNED).count()
+    signed = _signed_count(statement)
     if signed < statement.min_signatures:
         raise Conflict(
             f"Publishing needs at least {statement.min_signatures} signature(s); {signed} so far."
@@ -402,6 +402,10 @@ def _first_response(actor: Any, statement: Statement, status: str, now: datetime
         ) from clash
 
 
+def _signed_count(statement: Statement) -> int:
+    return Signature.objects.filter(statement=statement, status=Signature.Status.SIGNED).count()
+
+
 RESPONSE_EVENTS = {
     "sign_on": Event.SIGNATURE_GIVEN,
     "decline": Event.SIGNATURE_DECLINED,
@@ -418,7 +422,7 @@ def _record_response(
         actor,
         statement,
         _people(_chairs(statement), _pen_holders(statement), Q(delegation=signature.delegation_id)),
-        detail=signature.delegation.name,
+        detail=f"{_signed_count(statement)} signed so far",
     )
     announce(statement, change=action, actor=actor, state_changed=False)
     record(

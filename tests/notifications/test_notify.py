@@ -63,8 +63,10 @@ def test_a_signature_tells_the_chair(
 ) -> None:
     statement = make_statement("sign_on")
     actions.sign_on(other_signatory, statement)
-    notice = Notification.objects.get(recipient=chair, event="signature_given", detail="Kenya")
+    notice = Notification.objects.get(recipient=chair, event="signature_given")
     assert notice.actor == other_signatory
+    assert notice.actor_name == f"{other_signatory} (Kenya)"
+    assert notice.detail == "2 signed so far"  # France, then Kenya
 
 
 def test_the_centre_lists_filters_and_marks_read(
