@@ -63,7 +63,9 @@ def test_a_signature_tells_the_chair(
 ) -> None:
     statement = make_statement("sign_on")
     actions.sign_on(other_signatory, statement)
-    notice = Notification.objects.get(recipient=chair, event="signature_given")
+    notice = Notification.objects.get(
+        recipient=chair, event="signature_given", actor=other_signatory
+    )
     assert notice.actor == other_signatory
     assert notice.actor_name == f"{other_signatory} (Kenya)"
     assert notice.detail == "2 signed so far"  # France, then Kenya
