@@ -12,7 +12,8 @@ from django.db import transaction
 from audit.actions import record
 from delegations.models import Body, Delegation
 from drafts import permissions
-from drafts.errors import EditingClosed, StaleEdit
+from drafts.errors import EditingClosed, InvalidText, MergeConflict, StaleEdit
+from drafts.merge import merge
 from drafts.models import Revision, Statement
 from drafts.text import canonical_text, content_hash
 
@@ -21,12 +22,29 @@ def _delegation_name(actor: Any) -> str:
     return actor.delegation.name if getattr(actor, "delegation", None) else ""
 
 
-def _new_revision(actor: Any, statement: Statement, text: str, parent: Revision | None) -> Revision:
+def _checked(text: str) -> str:
+    """``text`` in canonical form; ``InvalidText`` if it is empty or over the size limit."""
     canonical = canonical_text(text)
     if not canonical:
-        raise ValueError("A statement's text cannot be empty.")
-    if len(canonical.encode("utf-8")) > settings.ACCORD_MAX_TEXT_BYTES:
-        raise ValueError("A statement's text is too long.")
+        raise InvalidText("A statement's text cannot be empty.")
+    size = len(canonical.encode("utf-8"))
+    if size > settings.ACCORD_MAX_TEXT_BYTES:
+        raise InvalidText(
+            f"The text is {size // 1000} KB; the most a statement may hold is "
+            f"{settings.ACCORD_MAX_TEXT_BYTES // 1000} KB."
+        )
+    return canonical
+
+
+def _new_revision(
+    actor: Any,
+    statement: Statement,
+    text: str,
+    parent: Revision | None,
+    *,
+    started_from: Revision | None = None,
+) -> Revision:
+    canonical = _checked(text)
     return Revision.objects.create(
         statement=statement,
         number=(parent.number + 1) if parent else 1,
@@ -35,6 +53,7 @@ def _new_revision(actor: Any, statement: Statement, text: str, parent: Revision 
         author=actor,
         delegation=getattr(actor, "delegation", None),
         parent=parent,
+        started_from=started_from or parent,
         statement_state=statement.state,
     )
 
@@ -85,11 +104,18 @@ def start_statement(
 
 @transaction.atomic
 def save_revision(actor: Any, statement: Statement, *, text: str, base: Revision) -> Revision:
-    """Save ``text`` as the statement's next revision, made from ``base``.
+    """Save ``text``, written from revision ``base``, as the statement's next revision.
+
+    If ``base`` is still the latest revision, ``text`` becomes the next one. If someone saved
+    since, the two edits are merged three ways (``drafts.merge``): when they touch different
+    text, the merged text is saved as the next revision, its parent the newest revision, and the
+    authors of the revisions it was merged with are credited as its co-authors. Returns the
+    revision that now holds the text: the one that was current if ``text`` changes nothing.
 
     Raises ``PermissionDenied`` if the person does not hold the pen, ``EditingClosed`` once
-    sign-on has opened, and ``StaleEdit`` if someone saved after ``base``: nothing newer is
-    ever overwritten. ``ValueError`` for an empty or oversized text.
+    sign-on has opened, ``StaleEdit`` for a base revision of another statement,
+    ``MergeConflict`` when both edits changed the same words (nothing is saved: a newer text is
+    never overwritten), and ``InvalidText`` for an empty or oversized text.
     """
     locked = Statement.objects.select_for_update().get(pk=statement.pk)
     if not permissions.can_edit(actor, locked):
@@ -101,28 +127,68 @@ def save_revision(actor: Any, statement: Statement, *, text: str, base: Revision
         )
     if base.statement_id != locked.pk:
         raise StaleEdit("That revision belongs to another statement.")
-    if locked.current_revision_id != base.pk:
-        current = locked.current_revision
-        raise StaleEdit(
-            f"Revision {current.number if current else '?'} was saved after you began editing "
-            f"revision {base.number}. Your text has not been saved; copy it, reload, and apply "
-            "your changes to the newer text."
+    current = locked.current_revision or base
+    mine = _checked(text)
+    merged: dict[str, Any] = {}
+    if current.pk == base.pk:
+        if mine == base.text:
+            return base
+        revision = _new_revision(actor, locked, mine, parent=base)
+    else:
+        newer = list(
+            locked.revisions.filter(number__gt=base.number)
+            .select_related("author", "delegation")
+            .order_by("number")
         )
-    if canonical_text(text) == base.text:
-        return base
-    revision = _new_revision(actor, locked, text, parent=base)
+        result = merge(base.text, current.text, mine)
+        if not result.clean:
+            raise MergeConflict(
+                _conflict_message(base, newer, len(result.conflicts)),
+                base=base,
+                current=current,
+                newer=newer,
+                conflicts=result.conflicts,
+                text=mine,
+                proposal=result.text,
+            )
+        if result.text == current.text:
+            return current  # the newer text already says everything this edit says
+        revision = _new_revision(actor, locked, result.text, parent=current, started_from=base)
+        others = {r.author_id: r.author for r in newer if r.author_id != actor.pk}
+        co_authors = list(others.values())
+        revision.co_authors.set(co_authors)
+        merged = {
+            "merged": {
+                "started_from": base.number,
+                "merged_with": [r.number for r in newer],
+                "co_authors": [str(author) for author in co_authors],
+            }
+        }
     locked.current_revision = revision
     locked.save(update_fields=["current_revision", "updated_at"])
     record(
         actor,
         "drafts.save_revision",
         locked,
-        before={"revision": base.number, "hash": base.content_hash},
-        after={"revision": revision.number, "hash": revision.content_hash},
+        before={"revision": current.number, "hash": current.content_hash},
+        after={"revision": revision.number, "hash": revision.content_hash, **merged},
         delegation=_delegation_name(actor),
     )
     statement.current_revision = revision
     return revision
+
+
+def _conflict_message(base: Revision, newer: list[Revision], collisions: int) -> str:
+    numbers = (
+        f"Revision {newer[0].number} was"
+        if len(newer) == 1
+        else f"Revisions {newer[0].number} to {newer[-1].number} were"
+    )
+    places = "one place" if collisions == 1 else f"{collisions} places"
+    return (
+        f"{numbers} saved after you began editing revision {base.number}, and changed the same "
+        f"words as you in {places}. Nothing was saved: settle the wording there and save again."
+    )
 
 
 # Which details each state still lets change: the title names what signatories sign, so it is

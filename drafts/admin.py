@@ -101,6 +101,8 @@ class RevisionAdmin(admin.ModelAdmin[Revision]):
         "author",
         "delegation",
         "parent",
+        "started_from",
+        "co_authors",
         "content_hash",
         "created_at",
         "text",

@@ -1,4 +1,14 @@
-"""What an action raises when the request is sound but the statement's state refuses it (409)."""
+"""What an action raises when the request is sound but the statement's state refuses it (409),
+and when a text cannot be saved at all (400)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from drafts.merge import ConflictingPassage
+    from drafts.models import Revision
 
 
 class Conflict(Exception):
@@ -22,3 +32,37 @@ class StaleEdit(Conflict):
     """Someone saved a newer revision since this edit began."""
 
     code = "stale_edit"
+
+
+class MergeConflict(StaleEdit):
+    """Someone saved a newer revision since this edit began, and changed the same words.
+
+    Nothing was saved. Carries what the person needs to settle it: the colliding passages, the
+    revisions involved, their own text as they sent it, and ``proposal``, the merge of both
+    edits with their own wording in each colliding passage, to start from.
+    """
+
+    code = "merge_conflict"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        base: Revision,
+        current: Revision,
+        newer: Sequence[Revision],
+        conflicts: Sequence[ConflictingPassage],
+        text: str,
+        proposal: str,
+    ) -> None:
+        super().__init__(message)
+        self.base = base
+        self.current = current
+        self.newer = list(newer)
+        self.conflicts = list(conflicts)
+        self.text = text
+        self.proposal = proposal
+
+
+class InvalidText(ValueError):
+    """The text cannot be a revision: empty, or over ``ACCORD_MAX_TEXT_BYTES`` (400)."""

@@ -151,6 +151,23 @@ class Revision(models.Model):
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
+    started_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=(
+            "The revision its author began editing from: the parent, unless the edit was merged "
+            "with revisions saved in the meantime."
+        ),
+    )
+    co_authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        help_text="Authors of the newer revisions this edit was merged with.",
+    )
     statement_state = models.CharField(
         "state when saved", max_length=20, choices=Statement.State.choices
     )
@@ -180,3 +197,8 @@ class Revision(models.Model):
     @property
     def short_hash(self) -> str:
         return short_hash(self.content_hash)
+
+    @property
+    def is_merge(self) -> bool:
+        """Whether its author's edit was merged with revisions saved after they began it."""
+        return self.started_from_id is not None and self.started_from_id != self.parent_id

@@ -1,68 +1,204 @@
-"""The edit page: pen-holders save the next revision of a statement's text."""
+"""The edit page, where pen-holders save the next revision of a statement's text, and the
+pages that show its history: the list of revisions, a comparison of any two, and each
+revision's text as Markdown.
+
+Thin: each parses input, calls one action or selector, and renders. Refusals come back as
+``Http404`` (may not see), ``PermissionDenied`` (403) and ``Conflict`` (409).
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_http_methods
 
-from drafts import actions, permissions
-from drafts.errors import EditingClosed, StaleEdit
+from drafts import actions, diff, permissions, selectors
+from drafts.errors import EditingClosed, InvalidText, MergeConflict, StaleEdit
 from drafts.forms import EditForm
-from drafts.selectors import statements_with_details
-from drafts.text import render_markdown
+from drafts.models import Revision, Statement
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    statement = statements_with_details().filter(pk=pk).first()
-    if statement is None or not permissions.can_view(request.user, statement):
-        raise Http404("No such statement.")
-    if not permissions.can_edit(request.user, statement):
+    checker = permissions.checker_for(request.user)
+    statement = selectors.statement_for(request.user, pk, checker)
+    if not permissions.can_edit(request.user, statement, checker):
         raise PermissionDenied("Only delegates of the pen-holding delegations may edit this text.")
-    if not statement.is_open_for_editing:
-        raise EditingClosed(
-            f"This statement is in {statement.get_state_display().lower()}; its text can no "
-            "longer be edited."
-        )
+    closed_message = (
+        f"This statement is in {statement.get_state_display().lower()}; its text can no "
+        "longer be edited."
+    )
+    if request.method == "GET" and not statement.is_open_for_editing:
+        raise EditingClosed(closed_message)
     current = statement.current_revision
     form = EditForm(
         request.POST or None,
         statement=statement,
         initial={"text": current.text if current else "", "base_revision": current},
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                revision = actions.save_revision(
-                    request.user,
-                    statement,
-                    text=form.cleaned_data["text"],
-                    base=form.cleaned_data["base_revision"],
-                )
-            except StaleEdit as stale:
-                # Keep the person's text in the form: nothing of theirs is lost, nothing newer
-                # is overwritten.
-                form.add_error(None, stale.message)
-                status = 409
-            else:
-                messages.success(request, f"Saved as revision {revision.number}.")
-                return redirect("workflow:statement", pk=statement.pk)
-        else:
-            status = 400
+    context: dict[str, Any] = {"statement": statement, "revision": current, "base": current}
+    if request.method == "GET":
+        return _edit_page(request, form, context, status=200)
+    if not statement.is_open_for_editing:
+        # The person's text stays on the page (and in their browser): nothing of theirs is lost.
+        form.add_error(None, closed_message)
+        return _edit_page(request, form, {**context, "closed": True}, status=409)
+    if not form.is_valid():
+        return _edit_page(request, form, context, status=400)
+    base: Revision = form.cleaned_data["base_revision"]
+    context["base"] = base
+    try:
+        revision = actions.save_revision(
+            request.user, statement, text=form.cleaned_data["text"], base=base
+        )
+    except MergeConflict as conflict:
+        return _conflict_page(request, statement, conflict, context)
+    except EditingClosed as closed:
+        form.add_error(None, closed.message)
+        return _edit_page(request, form, {**context, "closed": True}, status=409)
+    except StaleEdit as stale:
+        form.add_error(None, stale.message)
+        return _edit_page(request, form, context, status=409)
+    except InvalidText as invalid:
+        form.add_error("text", str(invalid))
+        return _edit_page(request, form, context, status=400)
+    messages.success(request, _saved_message(revision, base, current))
+    return redirect("workflow:statement", pk=statement.pk)
+
+
+def _saved_message(revision: Revision, base: Revision, current: Revision | None) -> str:
+    if revision.pk in (base.pk, current.pk if current else None):
+        return f"No changes to save: revision {revision.number} already reads that way."
+    if revision.is_merge:
+        credited = ", ".join(author.full_name for author in revision.co_authors.all())
+        return (
+            f"Saved as revision {revision.number}: your edit of revision {base.number} was "
+            f"merged with the newer text" + (f" by {credited}." if credited else ".")
+        )
+    return f"Saved as revision {revision.number}."
+
+
+def _conflict_page(
+    request: HttpRequest, statement: Statement, conflict: MergeConflict, context: dict[str, Any]
+) -> HttpResponse:
+    """409: nothing saved; the colliding passages side by side, and in the text box the merge
+    of both edits with the person's own wording where they collide, now based on the newest
+    revision, so that settling the wording and saving again works."""
+    form = EditForm(
+        statement=statement,
+        initial={"text": conflict.proposal, "base_revision": conflict.current},
+    )
+    passages = [
+        {
+            "passage": passage,
+            "theirs": diff.word_diff(passage.base, passage.theirs),
+            "mine": diff.word_diff(passage.base, passage.mine),
+        }
+        for passage in conflict.conflicts
+    ]
+    return _edit_page(
+        request,
+        form,
+        {**context, "base": conflict.current, "conflict": conflict, "passages": passages},
+        status=409,
+    )
+
+
+def _edit_page(
+    request: HttpRequest, form: EditForm, context: dict[str, Any], *, status: int
+) -> HttpResponse:
+    statement = context["statement"]
+    context = {
+        **context,
+        "form": form,
+        "posted": request.method == "POST",
+        "saved_from": " ".join(str(n) for n in selectors.bases_saved_from(request.user, statement)),
+    }
+    return render(request, "drafts/edit.html", context, status=status)
+
+
+@require_GET
+def history(request: HttpRequest, pk: int) -> HttpResponse:
+    statement = selectors.statement_for(request.user, pk)
+    revisions = selectors.revision_history(statement)
     return render(
         request,
-        "drafts/edit.html",
+        "drafts/history.html",
         {
             "statement": statement,
-            "revision": current,
-            "form": form,
-            "preview_html": render_markdown(current.text) if current else "",
+            "revisions": revisions,
+            "compare_from": revisions[1].number if len(revisions) > 1 else None,
+            "compare_to": revisions[0].number if revisions else None,
         },
-        status=status,
     )
+
+
+class BadComparison(ValueError):
+    """The revisions to compare are missing, not numbers, or not this statement's."""
+
+
+def _revision_number(request: HttpRequest, name: str) -> int:
+    raw = request.GET.get(name, "").strip()
+    if not raw:
+        raise BadComparison(f"Choose a revision to compare {name} (the “{name}” parameter).")
+    if not raw.isdigit() or int(raw) < 1 or len(raw) > 9:
+        raise BadComparison(f"“{raw}” is not a revision number; {name} must be 1 or more.")
+    return int(raw)
+
+
+@require_GET
+def compare(request: HttpRequest, pk: int) -> HttpResponse:
+    statement = selectors.statement_for(request.user, pk)
+    try:
+        numbers = {name: _revision_number(request, name) for name in ("from", "to")}
+        found = selectors.revisions_numbered(statement, numbers.values())
+        missing = sorted({n for n in numbers.values() if n not in found})
+        if missing:
+            latest = statement.current_revision.number if statement.current_revision else 0
+            raise BadComparison(
+                f"This statement has no revision {' or '.join(map(str, missing))}; its "
+                f"revisions are numbered 1 to {latest}."
+            )
+    except BadComparison as bad:
+        return render(
+            request,
+            "drafts/bad_comparison.html",
+            {"statement": statement, "message": str(bad)},
+            status=400,
+        )
+    old, new = found[numbers["from"]], found[numbers["to"]]
+    latest = statement.current_revision.number if statement.current_revision else new.number
+    return render(
+        request,
+        "drafts/compare.html",
+        {
+            "statement": statement,
+            "old": old,
+            "new": new,
+            "revisions": [old, new],
+            "numbers": range(latest, 0, -1),
+            "comparison": diff.compare(old.text, new.text),
+            "side_by_side": request.GET.get("view") == "side",
+        },
+    )
+
+
+@require_GET
+def revision_markdown(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """The revision's canonical text, as a Markdown file to download."""
+    statement = selectors.statement_for(request.user, pk)
+    revision = selectors.revisions_numbered(statement, [number]).get(number)
+    if revision is None:
+        raise Http404("This statement has no such revision.")
+    filename = f"{slugify(statement.title)[:80] or 'statement'}-revision-{revision.number}.md"
+    response = HttpResponse(revision.text, content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

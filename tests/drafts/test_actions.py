@@ -1,6 +1,9 @@
-"""Saving revisions: the pen, the base revision, and what happens once sign-on opens."""
+"""Saving revisions: the pen, the base revision, merging with newer revisions, and what happens
+once sign-on opens."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -8,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from audit.models import AuditEntry
 from delegations.models import User
 from drafts import actions
-from drafts.errors import EditingClosed, StaleEdit
+from drafts.errors import EditingClosed, InvalidText, MergeConflict, StaleEdit
 from drafts.models import Revision, Statement
 from tests.conftest import TEXT, StatementMaker, later
 
@@ -32,17 +35,107 @@ def test_a_save_becomes_the_next_revision(
     assert AuditEntry.objects.filter(action="drafts.save_revision").count() == 1
 
 
-def test_a_stale_save_is_refused_and_the_newer_text_survives(
+def test_two_editors_from_the_same_base_both_survive_and_are_credited(
     make_statement: StatementMaker, pen_signatory: User, pen_delegate: User
 ) -> None:
     statement = make_statement()
     first = statement.current_revision
     assert first is not None
-    newer = actions.save_revision(pen_delegate, statement, text="Newer text.\n", base=first)
-    with pytest.raises(StaleEdit, match="Revision 2 was saved after you began"):
-        actions.save_revision(pen_signatory, statement, text="Stale text.\n", base=first)
+    theirs = TEXT.replace("*Call upon* all states", "*Urge* all states")
+    mine = TEXT.replace("must also be protected online", "must equally be protected online")
+    newer = actions.save_revision(pen_delegate, statement, text=theirs, base=first)
+
+    merged = actions.save_revision(pen_signatory, statement, text=mine, base=first)
+
+    assert merged.number == 3
+    assert merged.parent == newer
+    assert merged.started_from == first
+    assert merged.is_merge
+    assert "*Urge* all states" in merged.text
+    assert "must equally be protected online" in merged.text
+    assert merged.author == pen_signatory
+    assert list(merged.co_authors.all()) == [pen_delegate]
+    statement.refresh_from_db()
+    assert statement.current_revision == merged
+    entry = AuditEntry.objects.filter(action="drafts.save_revision").latest("id")
+    assert entry.before == {"revision": 2, "hash": newer.content_hash}
+    assert entry.after == {
+        "revision": 3,
+        "hash": merged.content_hash,
+        "merged": {"started_from": 1, "merged_with": [2], "co_authors": [str(pen_delegate)]},
+    }
+
+
+def test_overlapping_edits_conflict_and_nothing_is_saved(
+    make_statement: StatementMaker, pen_signatory: User, pen_delegate: User
+) -> None:
+    statement = make_statement()
+    first = statement.current_revision
+    assert first is not None
+    newer = actions.save_revision(
+        pen_delegate, statement, text=TEXT.replace("*Call upon*", "*Urge*"), base=first
+    )
+    mine = TEXT.replace("*Call upon*", "*Demand of*").replace("The members", "We, the members")
+    audited = AuditEntry.objects.count()
+
+    with pytest.raises(MergeConflict, match="Revision 2 was saved after you began") as raised:
+        actions.save_revision(pen_signatory, statement, text=mine, base=first)
+
     statement.refresh_from_db()
     assert statement.current_revision == newer
+    assert statement.revisions.count() == 2
+    assert AuditEntry.objects.count() == audited
+    conflict = raised.value
+    assert isinstance(conflict, StaleEdit)
+    assert conflict.text == mine  # the person's own text, whole
+    assert conflict.current == newer and conflict.base == first
+    (passage,) = conflict.conflicts
+    assert ("*Urge*" in passage.theirs, "*Demand of*" in passage.mine) == (True, True)
+    # What they are offered to settle it: their edits, and the newer ones that do not collide.
+    assert "We, the members" in conflict.proposal
+    assert "*Demand of*" in conflict.proposal
+
+
+def test_a_stale_save_the_newer_text_already_holds_makes_no_revision(
+    make_statement: StatementMaker, pen_signatory: User, pen_delegate: User
+) -> None:
+    statement = make_statement()
+    first = statement.current_revision
+    assert first is not None
+    same_change = TEXT.replace("*Call upon*", "*Urge*")
+    newer = actions.save_revision(pen_delegate, statement, text=same_change, base=first)
+    assert actions.save_revision(pen_signatory, statement, text=same_change, base=first) == newer
+    assert statement.revisions.count() == 2
+
+
+def test_a_base_of_another_statement_is_refused(
+    make_statement: StatementMaker, pen_delegate: User
+) -> None:
+    statement, other = make_statement(), make_statement(title="Another statement")
+    foreign = other.current_revision
+    assert foreign is not None
+    with pytest.raises(StaleEdit, match="belongs to another statement"):
+        actions.save_revision(pen_delegate, statement, text="Changed.\n", base=foreign)
+    assert statement.revisions.count() == 1
+
+
+def test_a_merge_that_would_pass_the_size_limit_is_refused(
+    make_statement: StatementMaker, pen_signatory: User, pen_delegate: User, settings: Any
+) -> None:
+    settings.ACCORD_MAX_TEXT_BYTES = len(TEXT) + 35  # room for either addition, not both
+    statement = make_statement()
+    first = statement.current_revision
+    assert first is not None
+    actions.save_revision(
+        pen_delegate, statement, text=TEXT + "\nTheirs: thirty bytes of it.\n", base=first
+    )
+    with pytest.raises(InvalidText, match="the most a statement may hold"):
+        actions.save_revision(
+            pen_signatory,
+            statement,
+            text=TEXT.replace("# Joint", "# A joint") + "\nMine.\n",
+            base=first,
+        )
     assert statement.revisions.count() == 2
 
 
@@ -82,7 +175,7 @@ def test_a_saved_revision_never_changes(make_statement: StatementMaker) -> None:
         revision.save()
 
 
-def test_edit_page_keeps_the_persons_text_on_a_stale_save(
+def test_edit_page_keeps_the_persons_text_on_a_conflicting_save(
     make_statement: StatementMaker, pen_signatory: User, pen_delegate: User
 ) -> None:
     from tests.conftest import client_for
@@ -97,6 +190,9 @@ def test_edit_page_keeps_the_persons_text_on_a_stale_save(
     assert response.status_code == 409
     assert b"My careful wording." in response.content
     assert b"was saved after you began editing" in response.content
+    statement.refresh_from_db()
+    assert statement.current_revision is not None
+    assert statement.current_revision.text == "Someone else's newer text.\n"
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,13 @@ ON_BEHALF = {
 def describe(entry: AuditEntry) -> str:
     """A short sentence for an audit entry about a statement: "Opened sign-on"."""
     if entry.action == "drafts.save_revision":
-        return f"Saved revision {entry.after.get('revision', '')}".strip()
+        saved = f"Saved revision {entry.after.get('revision', '')}".strip()
+        newer = (entry.after.get("merged") or {}).get("merged_with") or []
+        if len(newer) == 1:
+            return f"{saved}, merged with revision {newer[0]}"
+        if newer:
+            return f"{saved}, merged with revisions {newer[0]} to {newer[-1]}"
+        return saved
     if entry.action in ON_BEHALF:
         return ON_BEHALF[entry.action].format(entry.actor_delegation or "a delegation")
     return LABELS.get(entry.action, entry.action)

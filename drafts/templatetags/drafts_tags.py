@@ -1,0 +1,29 @@
+"""How a comparison of texts reads on a page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from drafts.diff import Segment
+
+register = template.Library()
+
+# Insertions and deletions are underlined and struck through, and say what they are to
+# screen readers: never colour alone.
+_MARKUP = {
+    "equal": "{}",
+    "insert": '<ins><span class="visually-hidden">[inserted: </span>{}'
+    '<span class="visually-hidden">]</span></ins>',
+    "delete": '<del><span class="visually-hidden">[deleted: </span>{}'
+    '<span class="visually-hidden">]</span></del>',
+}
+
+
+@register.simple_tag
+def segments_html(segments: Iterable[Segment]) -> SafeString:
+    """The segments as escaped HTML, in one line: whitespace in them is the text's own."""
+    return format_html_join("", "{}", ((format_html(_MARKUP[s.kind], s.text),) for s in segments))
