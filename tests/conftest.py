@@ -6,12 +6,14 @@ reached by calling the workflow actions, the way people reach them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from asgiref.sync import SyncToAsync
 from django.contrib.auth.models import AnonymousUser
+from django.db import connections
 from django.test import Client
 from django.utils import timezone
 
@@ -30,6 +32,15 @@ The members of the coalition,
 
 2. *Call upon* all states to refrain from shutting down access to the internet.
 """
+
+
+@pytest.fixture(autouse=True)
+def close_connections_of_database_thread() -> Iterator[None]:
+    """Consumers reach the database from asgiref's thread for sync calls, which keeps its own
+    connection open; close it after each test, or PostgreSQL will not drop the test database
+    at the end ("being accessed by other users")."""
+    yield
+    SyncToAsync.single_thread_executor.submit(connections.close_all).result()
 
 
 @pytest.fixture(autouse=True)

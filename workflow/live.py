@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
-from django.db import transaction
-
 from drafts.models import Statement
+from notifications.live import broadcast_on_commit, statement_group
 from workflow.models import Signature
 
-logger = logging.getLogger(__name__)
-
-
-def statement_group(statement_id: int) -> str:
-    return f"statement.{statement_id}"
+__all__ = ["announce", "statement_group"]
 
 
 def _label(actor: Any) -> str:
@@ -35,30 +27,21 @@ def announce(statement: Statement, *, change: str, actor: Any, state_changed: bo
     statement_id = statement.pk
     actor_label = _label(actor)
 
-    def send() -> None:
-        layer = get_channel_layer()
-        if layer is None:
-            return
+    def event() -> dict[str, Any]:
         fresh = Statement.objects.select_related("current_revision").get(pk=statement_id)
         signed = Signature.objects.filter(
             statement_id=statement_id, status=Signature.Status.SIGNED
         ).count()
-        try:
-            async_to_sync(layer.group_send)(
-                statement_group(statement_id),
-                {
-                    "type": "statement.changed",
-                    "statement": statement_id,
-                    "change": change,
-                    "state": fresh.state,
-                    "state_label": fresh.get_state_display(),
-                    "state_changed": state_changed,
-                    "revision": fresh.current_revision.number if fresh.current_revision else None,
-                    "signed": signed,
-                    "actor": actor_label,
-                },
-            )
-        except Exception:
-            logger.exception("Could not announce a change to statement %s", statement_id)
+        return {
+            "type": "statement.changed",
+            "statement": statement_id,
+            "change": change,
+            "state": fresh.state,
+            "state_label": fresh.get_state_display(),
+            "state_changed": state_changed,
+            "revision": fresh.current_revision.number if fresh.current_revision else None,
+            "signed": signed,
+            "actor": actor_label,
+        }
 
-    transaction.on_commit(send)
+    broadcast_on_commit(statement_group(statement_id), event)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -74,14 +75,18 @@ def page(live_server: LiveServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
 
 
 def use_database(name: str) -> None:
-    """In the forked server process: open the tests' database by its name, and make fresh
-    channel-layer connections rather than share the Redis sockets of the process it forked
-    from (two processes reading one socket steal each other's replies)."""
+    """Ready the forked server process: open the tests' database by its name, and start
+    afresh what the fork copied but cannot share. Channel-layer connections: two processes
+    reading one Redis socket steal each other's replies. asgiref's thread for database calls:
+    only the forking thread survives a fork, so an executor made earlier (by the consumer
+    tests) would take work and never run it."""
+    from asgiref.sync import SyncToAsync
     from channels.layers import channel_layers
     from django.conf import settings
 
     settings.DATABASES["default"]["NAME"] = name
     channel_layers.backends = {}
+    SyncToAsync.single_thread_executor = ThreadPoolExecutor(max_workers=1)
 
 
 @contextmanager

@@ -1,0 +1,37 @@
+"""Sending an event to the pages subscribed to a group, once the transaction has committed."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+def broadcast_on_commit(group: str, build: Callable[[], dict[str, Any]]) -> None:
+    """After commit, send ``build()`` to every consumer in ``group``.
+
+    ``build`` runs after the commit, so it can read what the transaction wrote. A failure to
+    reach the channel layer is logged, never raised: the action it follows has succeeded.
+    """
+
+    def send() -> None:
+        layer = get_channel_layer()
+        if layer is None:
+            return
+        try:
+            async_to_sync(layer.group_send)(group, build())
+        except Exception:
+            logger.exception("Could not send a live event to %s", group)
+
+    transaction.on_commit(send)
+
+
+def statement_group(statement_id: int) -> str:
+    """The group of the pages open on one statement."""
+    return f"statement.{statement_id}"
