@@ -8,14 +8,19 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 
 from audit.actions import record
-from delegations.models import Body, Delegation
+from delegations.models import Body, Delegation, User
 from drafts import permissions
 from drafts.errors import EditingClosed, InvalidText, MergeConflict, StaleEdit
 from drafts.merge import merge
 from drafts.models import Revision, Statement
 from drafts.text import canonical_text, content_hash
+from notifications.actions import notify
+from notifications.live import broadcast_on_commit, statement_group
+from notifications.models import Event
 
 
 def _delegation_name(actor: Any) -> str:
@@ -174,8 +179,43 @@ def save_revision(actor: Any, statement: Statement, *, text: str, base: Revision
         after={"revision": revision.number, "hash": revision.content_hash, **merged},
         delegation=_delegation_name(actor),
     )
+    _tell_of_revision(actor, locked, revision, previous=current)
     statement.current_revision = revision
     return revision
+
+
+def _tell_of_revision(
+    actor: Any, statement: Statement, revision: Revision, previous: Revision
+) -> None:
+    """Tell the drafting group and the body's chairs, and every page open on the statement."""
+    compare = reverse("drafts:compare", args=[statement.pk])
+    link = f"{compare}?from={previous.number}&to={revision.number}"
+    notify(
+        Event.NEW_REVISION,
+        actor=actor,
+        subject=statement,
+        recipients=User.objects.filter(
+            Q(delegation__in=statement.pen_holders.all()) | Q(chaired_bodies=statement.body_id),
+            is_active=True,
+        ).distinct(),
+        link=link,
+        detail=f"Revision {revision.number}",
+    )
+    delegation = getattr(actor, "delegation", None)
+    broadcast_on_commit(
+        statement_group(statement.pk),
+        lambda: {
+            "type": "statement.changed",
+            "statement": statement.pk,
+            "change": "new_revision",
+            "state": statement.state,
+            "state_label": statement.get_state_display(),
+            "state_changed": False,
+            "revision": revision.number,
+            "compare": link,
+            "actor": f"{actor} ({delegation})" if delegation else str(actor),
+        },
+    )
 
 
 def _conflict_message(base: Revision, newer: list[Revision], collisions: int) -> str:

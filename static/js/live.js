@@ -195,11 +195,18 @@
     new_revision: "saved a new revision",
   };
 
-  function showNotice(text) {
+  function showNotice(text, link) {
     if (!notice) {
       return;
     }
     notice.textContent = text;
+    if (link && link.charAt(0) === "/" && link.charAt(1) !== "/") {
+      var anchor = document.createElement("a");
+      anchor.href = link;
+      anchor.textContent = "See changes";
+      notice.appendChild(document.createTextNode(" "));
+      notice.appendChild(anchor);
+    }
   }
 
   function showPresence() {
@@ -274,11 +281,11 @@
         var what = CHANGES[data.change] || "changed it";
         var words = (data.actor || "Someone") + " " + what;
         if (data.change === "new_revision" && data.revision) {
-          words = "Revision " + data.revision + " by " + (data.actor || "someone");
+          words = "Revision " + data.revision + " by " + (data.actor || "someone") + " —";
         } else if (data.state_changed && !CHANGES[data.change]) {
           words += ": now " + data.state_label.toLowerCase();
         }
-        showNotice(words + ".");
+        showNotice(words + ".", data.change === "new_revision" ? data.compare : null);
         refresh(Boolean(data.state_changed));
       } else if (data.type === "revoked") {
         showNotice(data.message);

@@ -124,3 +124,31 @@ async def test_state_changes_reach_everyone_on_the_page(
     await page.send_to(text_data="{oops")
     assert (await page.receive_json_from())["code"] == "invalid_json"
     await page.disconnect()
+
+
+async def test_a_new_revision_reaches_the_page_with_a_link_to_the_changes(
+    make_statement: StatementMaker, pen_delegate: User, pen_signatory: User
+) -> None:
+    from drafts.actions import save_revision
+    from notifications.models import Notification
+
+    statement = await database_sync_to_async(make_statement)("draft")
+    page = await socket(pen_delegate, statement)
+    assert (await page.connect())[0]
+    base = statement.current_revision
+    assert base is not None
+    await database_sync_to_async(save_revision)(
+        pen_signatory, statement, text=base.text + "\n3. *Decide* to meet again.\n", base=base
+    )
+    change = await until(page, "statement")
+    assert (change["change"], change["revision"]) == ("new_revision", 2)
+    assert change["compare"] == f"/statements/{statement.pk}/compare/?from=1&to=2"
+    assert change["actor"] == f"{pen_signatory} (Canada)"
+    told = await database_sync_to_async(
+        lambda: set(
+            Notification.objects.filter(event="new_revision").values_list("recipient", flat=True)
+        )
+    )()
+    assert pen_delegate.pk in told
+    assert pen_signatory.pk not in told, "the author is not told of their own revision"
+    await page.disconnect()
