@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -10,8 +11,10 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from guardian.core import ObjectPermissionChecker
 
+from drafts.merge import merge
 from drafts.models import Revision, Statement
 from drafts.permissions import can_view
+from drafts.text import canonical_text
 
 
 def statements_with_details() -> QuerySet[Statement]:
@@ -70,3 +73,26 @@ def bases_saved_from(user: Any, statement: Statement) -> list[int]:
         .values_list("started_from__number", flat=True)
         .distinct()
     )
+
+
+@dataclass(frozen=True)
+class MergePreview:
+    """What saving ``text`` begun from ``base`` would give against the current revision."""
+
+    current: Revision
+    text: str
+    collisions: int
+
+
+def preview_merge(statement: Statement, *, base: Revision, text: str) -> MergePreview:
+    """Merge ``text`` (begun from ``base``) with the current revision, saving nothing.
+
+    With collisions, ``text`` keeps the person's words where the two sides collide, as a save
+    would propose.
+    """
+    current = statement.current_revision or base
+    mine = canonical_text(text)
+    if current.pk == base.pk:
+        return MergePreview(current=current, text=mine, collisions=0)
+    result = merge(base.text, current.text, mine)
+    return MergePreview(current=current, text=result.text, collisions=len(result.conflicts))

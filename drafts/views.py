@@ -13,10 +13,10 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from drafts import actions, diff, permissions, selectors
 from drafts.errors import EditingClosed, InvalidText, MergeConflict, StaleEdit
@@ -202,3 +202,30 @@ def revision_markdown(request: HttpRequest, pk: int, number: int) -> HttpRespons
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+@require_POST
+def merge_preview(request: HttpRequest, pk: int) -> JsonResponse:
+    """The edit page's "Merge it into my text": the person's unsaved text merged with the
+    revision saved meanwhile, as JSON, saving nothing. The page puts it in the text box."""
+    checker = permissions.checker_for(request.user)
+    statement = selectors.statement_for(request.user, pk, checker)
+    if not permissions.can_edit(request.user, statement, checker):
+        raise PermissionDenied("Only delegates of the pen-holding delegations may edit this text.")
+    if not statement.is_open_for_editing:
+        return JsonResponse({"error": "Editing is closed for this statement."}, status=409)
+    form = EditForm(request.POST, statement=statement)
+    if not form.is_valid():
+        problems = [str(error) for errors in form.errors.values() for error in errors]
+        return JsonResponse({"error": " ".join(problems)}, status=400)
+    preview = selectors.preview_merge(
+        statement, base=form.cleaned_data["base_revision"], text=form.cleaned_data["text"]
+    )
+    return JsonResponse(
+        {
+            "base": preview.current.number,
+            "text": preview.text,
+            "collisions": preview.collisions,
+        }
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 
@@ -31,7 +32,9 @@ class StatementConsumer(GuardedJsonConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.group = statement_group(self.statement_id)
-        self.person = await self._person()
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        # The edit page connects with ?editing=1, so others see who has the text open.
+        self.person = {**await self._person(), "editing": query.get("editing") == ["1"]}
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
         await self.channel_layer.group_send(

@@ -217,7 +217,11 @@
     Object.keys(present).forEach(function (channel) {
       var person = present[channel];
       if (String(person.id) !== userId) {
-        people[person.id] = person.name + " (" + person.affiliation + ")";
+        var label = person.name + " (" + person.affiliation + ")";
+        // Someone with the page open and the editor open counts once, as editing.
+        if (person.editing || !people[person.id]) {
+          people[person.id] = person.editing ? label + ", editing" : label;
+        }
       }
     });
     var names = Object.keys(people).map(function (id) { return people[id]; }).sort();
@@ -272,7 +276,9 @@
     message: function (data) {
       if (data.type === "presence") {
         if (data.change === "join") {
-          present[data.channel] = { id: data.id, name: data.name, affiliation: data.affiliation };
+          present[data.channel] = {
+            id: data.id, name: data.name, affiliation: data.affiliation, editing: data.editing,
+          };
         } else {
           delete present[data.channel];
         }

@@ -357,3 +357,53 @@ def test_the_statement_page_links_the_history_and_tells_of_merges(
     page = client_for(pen_delegate).get(f"/statements/{statement.pk}/").content.decode()
     assert f'<a href="/statements/{statement.pk}/history/">history</a>' in page
     assert "Saved revision 3, merged with revision 2" in page
+
+
+def test_merge_now_merges_a_newer_revision_into_unsaved_text_without_saving(
+    make_statement: StatementMaker, pen_delegate: User, pen_signatory: User
+) -> None:
+    from drafts import actions as draft_actions
+    from tests.conftest import client_for
+
+    statement = make_statement()
+    first = statement.current_revision
+    assert first is not None
+    draft_actions.save_revision(
+        pen_delegate,
+        statement,
+        text=first.text.replace("must also be", "must equally be"),
+        base=first,
+    )
+    url = f"/statements/{statement.pk}/edit/merge/"
+    client = client_for(pen_signatory)
+    mine = first.text.replace("refrain from", "refrain at all times from")
+    response = client.post(url, {"text": mine, "base_revision": 1})
+    assert response.status_code == 200
+    data = response.json()
+    assert data["base"] == 2
+    assert data["collisions"] == 0
+    assert "must equally be" in data["text"]
+    assert "refrain at all times from" in data["text"]
+    assert statement.revisions.count() == 2, "a preview saves nothing"
+
+    colliding = client.post(
+        url, {"text": first.text.replace("must also be", "shall be"), "base_revision": 1}
+    )
+    assert colliding.json()["collisions"] == 1
+    assert client.post(url, {"text": "x", "base_revision": 99}).status_code == 400
+    assert client_for(None).post(url, {"text": mine, "base_revision": 1}).status_code == 302
+
+
+def test_merge_now_is_for_pen_holders_while_editing_is_open(
+    make_statement: StatementMaker, chair: User, pen_delegate: User
+) -> None:
+    from tests.conftest import client_for
+
+    draft = make_statement()
+    url = f"/statements/{draft.pk}/edit/merge/"
+    assert client_for(chair).post(url, {"text": "x", "base_revision": 1}).status_code == 403
+    in_sign_on = make_statement("sign_on")
+    closed = client_for(pen_delegate).post(
+        f"/statements/{in_sign_on.pk}/edit/merge/", {"text": "x", "base_revision": 1}
+    )
+    assert closed.status_code == 409

@@ -152,3 +152,26 @@ async def test_a_new_revision_reaches_the_page_with_a_link_to_the_changes(
     assert pen_delegate.pk in told
     assert pen_signatory.pk not in told, "the author is not told of their own revision"
     await page.disconnect()
+
+
+async def test_the_edit_page_shows_up_as_editing(
+    make_statement: StatementMaker, pen_delegate: User, pen_signatory: User
+) -> None:
+    statement = await database_sync_to_async(make_statement)("draft")
+    reader = await socket(pen_delegate, statement)
+    assert (await reader.connect())[0]
+    editor = WebsocketCommunicator(
+        application,
+        f"/ws/statements/{statement.pk}/?editing=1",
+        headers=[
+            (b"origin", b"http://127.0.0.1"),
+            await database_sync_to_async(_cookie)(pen_signatory),
+        ],
+    )
+    assert (await editor.connect())[0]
+    joined = await until(reader, "presence")
+    assert (joined["name"], joined["editing"]) == (pen_signatory.full_name, True)
+    here = await until(editor, "presence")
+    assert (here["name"], here["editing"]) == (pen_delegate.full_name, False)
+    await editor.disconnect()
+    await reader.disconnect()
