@@ -131,7 +131,20 @@ if os.environ.get("REDIS_URL"):
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [os.environ["REDIS_URL"]], "capacity": 1500, "expiry": 30},
+            "CONFIG": {
+                # redis-py refuses a connection beyond its pool's limit rather than waiting,
+                # and a few hundred pages on one statement need more than its default 100.
+                "hosts": [
+                    {
+                        "address": os.environ["REDIS_URL"],
+                        "max_connections": int(os.environ.get("ACCORD_REDIS_CONNECTIONS", "1000")),
+                    }
+                ],
+                # Messages waiting per process inbox: one statement event reaches every page
+                # a process holds at once.
+                "capacity": 10_000,
+                "expiry": 30,
+            },
         }
     }
 else:

@@ -97,26 +97,33 @@ def unread_counts(user_ids: Iterable[int]) -> dict[int, int]:
 
 
 def push(notification_ids: list[int]) -> None:
-    """Send committed notifications to their recipients' open pages, with their unread count."""
+    """Send committed notifications to their recipients' open pages, with their unread count.
+
+    All of them in one trip to the channel layer: one event loop and one connection, rather
+    than one per person.
+    """
     layer = get_channel_layer()
     if layer is None:
         return
     rows = list(Notification.objects.filter(pk__in=notification_ids).order_by("id"))
     counts = unread_counts({row.recipient_id for row in rows})
-    send = async_to_sync(layer.group_send)
-    for row in rows:
-        try:
-            send(
-                user_group(row.recipient_id),
-                {
-                    "type": "notification.new",
-                    "notification": row.as_event(),
-                    "unread": counts[row.recipient_id],
-                },
-            )
-        except Exception:
-            # The row is saved: the person sees it on their next page or reconnect.
-            logger.exception("Could not push notification %s", row.pk)
+
+    async def send_all() -> None:
+        for row in rows:
+            try:
+                await layer.group_send(
+                    user_group(row.recipient_id),
+                    {
+                        "type": "notification.new",
+                        "notification": row.as_event(),
+                        "unread": counts[row.recipient_id],
+                    },
+                )
+            except Exception:
+                # The row is saved: the person sees it on their next page or reconnect.
+                logger.exception("Could not push notification %s", row.pk)
+
+    async_to_sync(send_all)()
 
 
 def _push_count(user_id: int) -> None:

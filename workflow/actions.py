@@ -194,6 +194,7 @@ def open_consultation(
         before,
         ["consultation_deadline", "advisers_invited"],
     )
+    announce(statement, change="open_consultation", actor=actor, state_changed=True)
     _tell(
         Event.CONSULTATION_OPENED,
         actor,
@@ -201,7 +202,6 @@ def open_consultation(
         _people(_members(), _chairs(statement), _advisers(statement)),
         detail=f"Closes {format_utc(deadline)}" if deadline else "",
     )
-    announce(statement, change="open_consultation", actor=actor, state_changed=True)
     return statement
 
 
@@ -235,6 +235,7 @@ def open_sign_on(actor: Any, statement: Statement, *, deadline: datetime) -> Sta
         ["sign_on_deadline", "frozen_revision_id"],
         note=f"Revision {frozen.number} frozen, hash {frozen.content_hash}" if frozen else "",
     )
+    announce(statement, change="open_sign_on", actor=actor, state_changed=True)
     _tell(
         Event.SIGN_ON_OPENED,
         actor,
@@ -242,7 +243,6 @@ def open_sign_on(actor: Any, statement: Statement, *, deadline: datetime) -> Sta
         _people(_members(), _chairs(statement)),
         detail=f"Closes {format_utc(deadline)}",
     )
-    announce(statement, change="open_sign_on", actor=actor, state_changed=True)
     return statement
 
 
@@ -278,6 +278,7 @@ def return_to_drafting(actor: Any, statement: Statement) -> Statement:
         ["frozen_revision_id", "sign_on_deadline", "consultation_deadline"],
         note=f"{len(voided)} signature(s) made void" if voided else "",
     )
+    announce(statement, change="return_to_drafting", actor=actor, state_changed=True)
     _tell(
         Event.RETURNED_TO_DRAFTING,
         actor,
@@ -287,7 +288,6 @@ def return_to_drafting(actor: Any, statement: Statement) -> Statement:
         if voided
         else "",
     )
-    announce(statement, change="return_to_drafting", actor=actor, state_changed=True)
     return statement
 
 
@@ -311,6 +311,7 @@ def publish(actor: Any, statement: Statement) -> Statement:
     _save_transition(
         actor, statement, "publish", before, ["published_at"], note=f"{signed} signatories"
     )
+    announce(statement, change="publish", actor=actor, state_changed=True)
     _tell(
         Event.PUBLISHED,
         actor,
@@ -318,7 +319,6 @@ def publish(actor: Any, statement: Statement) -> Statement:
         _people(_members(), _chairs(statement)),
         detail=f"{signed} signatories",
     )
-    announce(statement, change="publish", actor=actor, state_changed=True)
     return statement
 
 
@@ -349,8 +349,8 @@ def withdraw(actor: Any, statement: Statement, *, reason: str) -> Statement:
     audience = [_pen_holders(statement), _chairs(statement)]
     if had_left_drafting:
         audience.append(_members())
-    _tell(Event.WITHDRAWN, actor, statement, _people(*audience), detail=statement.withdrawal_reason)
     announce(statement, change="withdraw", actor=actor, state_changed=True)
+    _tell(Event.WITHDRAWN, actor, statement, _people(*audience), detail=statement.withdrawal_reason)
     return statement
 
 
@@ -417,6 +417,7 @@ def _record_response(
     actor: Any, statement: Statement, action: str, before: str | None, signature: Signature
 ) -> None:
     """Audit the answer, tell the chairs, the pen-holders and the delegation, update pages."""
+    announce(statement, change=action, actor=actor, state_changed=False)
     _tell(
         RESPONSE_EVENTS[action],
         actor,
@@ -424,7 +425,6 @@ def _record_response(
         _people(_chairs(statement), _pen_holders(statement), Q(delegation=signature.delegation_id)),
         detail=f"{_signed_count(statement)} signed so far",
     )
-    announce(statement, change=action, actor=actor, state_changed=False)
     record(
         actor,
         f"workflow.{action}",

@@ -2,24 +2,37 @@
 
 from __future__ import annotations
 
+import logging
+from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
+from django.utils import timezone
 
 from drafts.models import Statement
 from drafts.permissions import can_view
 from notifications.consumers import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, GuardedJsonConsumer
 from workflow.live import statement_group
+from workflow.models import Viewer
+
+logger = logging.getLogger(__name__)
+
+# Pages send a heartbeat every minute; one not heard of for this long is gone.
+VIEWER_TIMEOUT = timedelta(minutes=3)
 
 
 class StatementConsumer(GuardedJsonConsumer):
     """Asks the statement page's own predicate (``can_view``) on connect and again whenever the
     state changes; someone who may no longer see the statement is told and disconnected.
 
-    Presence needs no shared store: a newcomer announces itself to the group, and every page
-    already there answers the newcomer directly.
+    Presence: each open page is a ``Viewer`` row. A newcomer gets the list of who is there in
+    one frame, and the others hear of it through one group message, so a join costs the same
+    whether three people or five hundred have the statement open. Presence is best effort: a
+    busy channel layer may drop a presence message, never the page's live updates.
     """
+
+    accepted_types = frozenset({"ping"})
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -37,33 +50,39 @@ class StatementConsumer(GuardedJsonConsumer):
         self.person = {**await self._person(), "editing": query.get("editing") == ["1"]}
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
-        await self.channel_layer.group_send(
-            self.group,
-            {"type": "presence.join", "person": self.person, "channel": self.channel_name},
+        others = await self._arrive()
+        await self.send_json({"type": "presence", "change": "list", "people": others})
+        await self._tell_group(
+            {"type": "presence.join", "person": self.person, "channel": self.channel_name}
         )
 
     async def disconnect(self, code: int) -> None:
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
-            await self.channel_layer.group_send(
-                self.group, {"type": "presence.leave", "channel": self.channel_name}
-            )
+            await self._leave()
+            await self._tell_group({"type": "presence.leave", "channel": self.channel_name})
+
+    async def on_ping(self, content: dict[str, Any]) -> None:
+        if hasattr(self, "group"):
+            await self._renew()
+        await self.send_json({"type": "pong"})
+
+    async def _tell_group(self, event: dict[str, Any]) -> None:
+        try:
+            await self.channel_layer.group_send(self.group, event)
+        except Exception:
+            logger.warning("Presence message to %s dropped", self.group, exc_info=True)
 
     async def presence_join(self, event: dict[str, Any]) -> None:
-        if event["channel"] == self.channel_name:
-            return
-        await self.send_json(
-            {"type": "presence", "change": "join", "channel": event["channel"], **event["person"]}
-        )
-        await self.channel_layer.send(
-            event["channel"],
-            {"type": "presence.here", "person": self.person, "channel": self.channel_name},
-        )
-
-    async def presence_here(self, event: dict[str, Any]) -> None:
-        await self.send_json(
-            {"type": "presence", "change": "join", "channel": event["channel"], **event["person"]}
-        )
+        if event["channel"] != self.channel_name:
+            await self.send_json(
+                {
+                    "type": "presence",
+                    "change": "join",
+                    "channel": event["channel"],
+                    **event["person"],
+                }
+            )
 
     async def presence_leave(self, event: dict[str, Any]) -> None:
         if event["channel"] != self.channel_name:
@@ -89,6 +108,47 @@ class StatementConsumer(GuardedJsonConsumer):
             return False
         self.user.refresh_from_db(fields=["is_active", "role", "delegation"])
         return can_view(self.user, statement)
+
+    @database_sync_to_async
+    def _arrive(self) -> list[dict[str, Any]]:
+        """Record this page, forget pages not heard of for a while, list the others."""
+        now = timezone.now()
+        Viewer.objects.filter(
+            statement_id=self.statement_id, seen_at__lt=now - VIEWER_TIMEOUT
+        ).delete()
+        Viewer.objects.update_or_create(
+            channel_name=self.channel_name,
+            defaults={
+                "statement_id": self.statement_id,
+                "person": self.user,
+                "editing": self.person["editing"],
+                "seen_at": now,
+            },
+        )
+        return [
+            {
+                "channel": viewer.channel_name,
+                "id": viewer.person_id,
+                "name": viewer.person.full_name,
+                "affiliation": viewer.person.delegation.name
+                if viewer.person.delegation
+                else viewer.person.affiliation,
+                "editing": viewer.editing,
+            }
+            for viewer in Viewer.objects.filter(
+                statement_id=self.statement_id, seen_at__gte=now - VIEWER_TIMEOUT
+            )
+            .exclude(channel_name=self.channel_name)
+            .select_related("person__delegation")
+        ]
+
+    @database_sync_to_async
+    def _renew(self) -> None:
+        Viewer.objects.filter(channel_name=self.channel_name).update(seen_at=timezone.now())
+
+    @database_sync_to_async
+    def _leave(self) -> None:
+        Viewer.objects.filter(channel_name=self.channel_name).delete()
 
     @database_sync_to_async
     def _person(self) -> dict[str, Any]:

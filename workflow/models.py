@@ -79,3 +79,23 @@ class DeadlineNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_notice_display()}: {self.get_kind_display()} of {self.statement}"
+
+
+class Viewer(models.Model):
+    """One open page (or editor) on a statement: who else is here, across every ASGI process.
+
+    A row lives as long as its socket; ``seen_at`` is renewed by the page's heartbeat, so rows
+    left behind by a process that died stop counting after a few minutes.
+    """
+
+    channel_name = models.CharField(max_length=200, unique=True)
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    editing = models.BooleanField(default=False)
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["statement", "seen_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} on {self.statement_id}"

@@ -94,10 +94,16 @@
     var socket = new WebSocket(
       scheme + window.location.host + "/ws/statements/" + statementId + "/?editing=1"
     );
+    var heartbeat = null;
     socket.onopen = function () {
       delay = 1000;
       present = {};
       showPeople();
+      heartbeat = window.setInterval(function () {
+        if (socket.readyState === WebSocket.OPEN) {
+          socket.send(JSON.stringify({ type: "ping" }));
+        }
+      }, 60000);
     };
     socket.onmessage = function (message) {
       var data;
@@ -107,7 +113,10 @@
         return;
       }
       if (data.type === "presence") {
-        if (data.change === "join") {
+        if (data.change === "list") {
+          present = {};
+          data.people.forEach(function (person) { present[person.channel] = person; });
+        } else if (data.change === "join") {
           present[data.channel] = data;
         } else {
           delete present[data.channel];
@@ -127,6 +136,7 @@
       }
     };
     socket.onclose = function (event) {
+      window.clearInterval(heartbeat);
       if (event.code === 4401 || event.code === 4403) {
         return;
       }

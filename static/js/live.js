@@ -264,8 +264,16 @@
   }
 
   var everConnected = false;
+  var heartbeat = null;
   resilientSocket("statement", "/ws/statements/" + statementId + "/", {
-    open: function () {
+    open: function (socket) {
+      // Tells the server this page is still open, so it keeps counting it as present.
+      window.clearInterval(heartbeat);
+      heartbeat = window.setInterval(function () {
+        if (socket.readyState === WebSocket.OPEN) {
+          socket.send(JSON.stringify({ type: "ping" }));
+        }
+      }, 60000);
       present = {};
       showPresence();
       if (everConnected) {
@@ -275,7 +283,10 @@
     },
     message: function (data) {
       if (data.type === "presence") {
-        if (data.change === "join") {
+        if (data.change === "list") {
+          present = {};
+          data.people.forEach(function (person) { present[person.channel] = person; });
+        } else if (data.change === "join") {
           present[data.channel] = {
             id: data.id, name: data.name, affiliation: data.affiliation, editing: data.editing,
           };

@@ -13,6 +13,7 @@ from delegations.models import User
 from drafts.models import Statement
 from tests.conftest import StatementMaker, client_for, later
 from workflow import actions
+from workflow.models import Viewer
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -26,6 +27,14 @@ async def socket(user: User | None, statement: Statement) -> WebsocketCommunicat
     if user is not None:
         headers.append(await database_sync_to_async(_cookie)(user))
     return WebsocketCommunicator(application, f"/ws/statements/{statement.pk}/", headers=headers)
+
+
+async def presence(communicator: WebsocketCommunicator, change: str) -> dict[str, Any]:
+    """The next presence frame of this kind: "list" (who was here), "join" or "leave"."""
+    while True:
+        message = await until(communicator, "presence")
+        if message["change"] == change:
+            return message
 
 
 async def until(communicator: WebsocketCommunicator, kind: str) -> dict[str, Any]:
@@ -73,14 +82,13 @@ async def test_viewers_see_signatures_and_each_other_live(
     signatory_page = await socket(other_signatory, statement)
     assert (await signatory_page.connect())[0]
 
-    joined = await until(chair_page, "presence")
-    assert (joined["change"], joined["name"], joined["affiliation"]) == (
-        "join",
-        other_signatory.full_name,
-        "Kenya",
-    )
-    already_there = await until(signatory_page, "presence")
-    assert already_there["name"] == chair.full_name
+    assert (await presence(chair_page, "list"))["people"] == []
+    joined = await presence(chair_page, "join")
+    assert (joined["name"], joined["affiliation"]) == (other_signatory.full_name, "Kenya")
+    already_there = await presence(signatory_page, "list")
+    assert [(p["name"], p["affiliation"]) for p in already_there["people"]] == [
+        (chair.full_name, "Germany")
+    ]
 
     await database_sync_to_async(actions.sign_on)(other_signatory, statement)
     change = await until(chair_page, "statement")
@@ -90,9 +98,10 @@ async def test_viewers_see_signatures_and_each_other_live(
     assert change["actor"] == f"{other_signatory} (Kenya)"
 
     await signatory_page.disconnect()
-    left = await until(chair_page, "presence")
-    assert left["change"] == "leave"
+    left = await presence(chair_page, "leave")
+    assert left["channel"] == joined["channel"]
     await chair_page.disconnect()
+    assert not await database_sync_to_async(Viewer.objects.exists)(), "no page left behind"
 
 
 async def test_losing_sight_of_a_statement_closes_the_socket(
@@ -169,9 +178,32 @@ async def test_the_edit_page_shows_up_as_editing(
         ],
     )
     assert (await editor.connect())[0]
-    joined = await until(reader, "presence")
+    joined = await presence(reader, "join")
     assert (joined["name"], joined["editing"]) == (pen_signatory.full_name, True)
-    here = await until(editor, "presence")
-    assert (here["name"], here["editing"]) == (pen_delegate.full_name, False)
+    here = (await presence(editor, "list"))["people"]
+    assert [(p["name"], p["editing"]) for p in here] == [(pen_delegate.full_name, False)]
     await editor.disconnect()
     await reader.disconnect()
+
+
+async def test_a_page_not_heard_of_for_minutes_no_longer_counts(
+    make_statement: StatementMaker, pen_delegate: User, pen_signatory: User
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    statement = await database_sync_to_async(make_statement)("draft")
+    gone = await socket(pen_delegate, statement)
+    assert (await gone.connect())[0]
+    # Its server died without saying goodbye: the row stays, its heartbeat stops.
+    await database_sync_to_async(
+        lambda: Viewer.objects.update(seen_at=timezone.now() - timedelta(minutes=10))
+    )()
+    newcomer = await socket(pen_signatory, statement)
+    assert (await newcomer.connect())[0]
+    assert (await presence(newcomer, "list"))["people"] == []
+    await newcomer.send_json_to({"type": "ping"})
+    assert (await until(newcomer, "pong")) == {"type": "pong"}
+    await newcomer.disconnect()
+    await gone.disconnect()
