@@ -123,7 +123,11 @@ def push(notification_ids: list[int]) -> None:
                 # The row is saved: the person sees it on their next page or reconnect.
                 logger.exception("Could not push notification %s", row.pk)
 
-    async_to_sync(send_all)()
+    try:
+        async_to_sync(send_all)()
+    except Exception:
+        # The rows are saved: people see them on their next page or reconnect.
+        logger.exception("Could not push notifications %s", notification_ids)
 
 
 def _push_count(user_id: int) -> None:
