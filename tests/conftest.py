@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from asgiref.sync import SyncToAsync
+from channels.layers import channel_layers
 from django.contrib.auth.models import AnonymousUser
 from django.db import connections
 from django.test import Client
@@ -32,6 +33,13 @@ The members of the coalition,
 
 2. *Call upon* all states to refrain from shutting down access to the internet.
 """
+
+
+@pytest.fixture(autouse=True)
+def fresh_channel_layer() -> None:
+    """A channel layer of its own for each test: the Redis layer binds its locks and
+    connections to the event loop that first used it, and each async test has its own loop."""
+    channel_layers.backends = {}
 
 
 @pytest.fixture(autouse=True)
