@@ -103,6 +103,7 @@ class RevisionAdmin(admin.ModelAdmin[Revision]):
         "parent",
         "started_from",
         "co_authors",
+        "amendment",
         "content_hash",
         "created_at",
         "text",

@@ -314,14 +314,13 @@ def _near_moves(
             away[old_index] = best[1]
 
 
-def compare(old_text: str, new_text: str) -> Comparison:
-    """Compare two texts paragraph by paragraph, and changed paragraphs word by word.
+_Layout = list[tuple[int, int] | _Region]
 
-    Paragraphs that only one text has are inserted or deleted, unless the same paragraph (or
-    one at least 80 % alike) is deleted in one place and inserted in another: then it has moved.
-    """
-    old, new = paragraphs(old_text), paragraphs(new_text)
-    layout: list[tuple[int, int] | _Region] = []  # kept paragraphs and regions of change
+
+def _align(old: list[str], new: list[str]) -> tuple[_Layout, dict[int, int]]:
+    """Paragraphs kept (old index, new index) and regions of change in reading order, each
+    region with its edited paragraphs paired; and the moved paragraphs, old index → new."""
+    layout: _Layout = []
     at_old = at_new = 0
     for op, items in diff_sequences(old, new):
         if op == EQUAL:
@@ -346,6 +345,34 @@ def compare(old_text: str, new_text: str) -> Comparison:
     for region in regions:
         region.edits = _pair_edits(region, old, new, moved_away)
     _near_moves(regions, old, new, moved_away)
+    return layout, moved_away
+
+
+def correspondence(old: Sequence[str], new: Sequence[str]) -> dict[int, int]:
+    """Which paragraph of ``old`` each paragraph of ``new`` is, new index → old index.
+
+    The same reading as ``compare``: a paragraph kept, edited in place (at least 40 % alike)
+    or moved (word for word, or at least 80 % alike) is the same paragraph; one that is in
+    neither is new, and has no entry.
+    """
+    layout, moved_away = _align(list(old), list(new))
+    same = {new_index: old_index for old_index, new_index in moved_away.items()}
+    for entry in layout:
+        if isinstance(entry, tuple):
+            same[entry[1]] = entry[0]
+        else:
+            same.update((new_index, old_index) for old_index, new_index in entry.edits)
+    return same
+
+
+def compare(old_text: str, new_text: str) -> Comparison:
+    """Compare two texts paragraph by paragraph, and changed paragraphs word by word.
+
+    Paragraphs that only one text has are inserted or deleted, unless the same paragraph (or
+    one at least 80 % alike) is deleted in one place and inserted in another: then it has moved.
+    """
+    old, new = paragraphs(old_text), paragraphs(new_text)
+    layout, moved_away = _align(old, new)
     moved_here = {new_index: old_index for old_index, new_index in moved_away.items()}
     diffs = _WordDiffs(COMPARE_SECONDS)
     changes: list[ParagraphChange] = []

@@ -66,3 +66,57 @@ class MergeConflict(StaleEdit):
 
 class InvalidText(ValueError):
     """The text cannot be a revision: empty, or over ``ACCORD_MAX_TEXT_BYTES`` (400)."""
+
+
+class CommentsClosed(Conflict):
+    """Nobody comments once sign-on has opened; the threads stay readable."""
+
+    code = "comments_closed"
+
+
+class ThreadResolved(Conflict):
+    """A resolved thread takes no replies until someone reopens it."""
+
+    code = "thread_resolved"
+
+
+class AmendmentsClosed(Conflict):
+    """Amendments are proposed, accepted and rejected during consultation only."""
+
+    code = "amendments_closed"
+
+
+class AmendmentDecided(Conflict):
+    """The amendment is no longer open: accepted, rejected or outdated already."""
+
+    code = "amendment_decided"
+
+
+class ParagraphGone(Conflict):
+    """The paragraph is no longer in the statement's current text."""
+
+    code = "paragraph_gone"
+
+
+class AmendmentCollides(StaleEdit):
+    """The paragraph changed since the person read it, where their amendment changes it."""
+
+    code = "amendment_collides"
+
+
+class InvalidInput(ValueError):
+    """What a person sent cannot be used (400). ``field`` names the form field it concerns,
+    or is None for the form as a whole; the message says what to change."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class InvalidComment(InvalidInput):
+    pass
+
+
+class InvalidAmendment(InvalidInput):
+    pass

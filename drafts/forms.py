@@ -1,4 +1,4 @@
-"""Forms for a statement's text."""
+"""Forms for a statement's text, and for comments on and amendments to its paragraphs."""
 
 from __future__ import annotations
 
@@ -7,7 +7,15 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
-from drafts.models import Revision, Statement
+from drafts.models import (
+    COMMENT_MAX_LENGTH,
+    JUSTIFICATION_MAX_LENGTH,
+    QUOTE_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    Amendment,
+    Revision,
+    Statement,
+)
 from drafts.text import canonical_text
 
 
@@ -46,3 +54,84 @@ class EditForm(forms.Form):
 
     def clean_text(self) -> str:
         return clean_statement_text(self.cleaned_data["text"])
+
+
+# --- comments and amendments ------------------------------------------------------------------
+
+
+class _ReadRevisionForm(forms.Form):
+    """A form about one paragraph, which says which revision of the text the person read."""
+
+    revision = forms.ModelChoiceField(
+        queryset=Revision.objects.none(),
+        widget=forms.HiddenInput,
+        to_field_name="number",
+        required=False,
+    )
+
+    def __init__(self, *args: Any, statement: Statement, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        read = self.fields["revision"]
+        assert isinstance(read, forms.ModelChoiceField)
+        read.queryset = statement.revisions.all()
+        read.error_messages["invalid_choice"] = (
+            "The revision you read is not one of this statement's revisions."
+        )
+
+
+class CommentForm(_ReadRevisionForm):
+    body = forms.CharField(
+        label="Comment",
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Write the comment."},
+    )
+    quote = forms.CharField(
+        label="Quote (optional)",
+        required=False,
+        max_length=QUOTE_MAX_LENGTH,
+        help_text="The words of the paragraph your comment is about, copied from it.",
+    )
+    field_order = ["quote", "body", "revision"]
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label="Reply",
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Write the reply."},
+    )
+
+
+class AmendmentForm(_ReadRevisionForm):
+    kind = forms.ChoiceField(
+        label="Proposal",
+        choices=Amendment.Kind.choices,
+        initial=Amendment.Kind.REPLACE,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what to propose."},
+    )
+    text = forms.CharField(
+        label="Proposed wording",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Markdown, as in the text. Not used when proposing to delete the paragraph.",
+    )
+    justification = forms.CharField(
+        label="Justification",
+        max_length=JUSTIFICATION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why your delegation proposes it."},
+    )
+
+
+class RejectionForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for rejecting",
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The proposing delegation is told it.",
+        error_messages={"required": "Give the reason, for the proposing delegation."},
+    )

@@ -12,6 +12,12 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from delegations.models import Body, Delegation
 from drafts.text import short_hash
 
+# How long what people write beside a statement may be, in characters.
+COMMENT_MAX_LENGTH = 10_000
+QUOTE_MAX_LENGTH = 1_000
+JUSTIFICATION_MAX_LENGTH = 5_000
+REASON_MAX_LENGTH = 2_000
+
 
 class Statement(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     """A joint statement or rapid response, owned by a body and drafted by pen-holders.
@@ -171,6 +177,14 @@ class Revision(models.Model):
     statement_state = models.CharField(
         "state when saved", max_length=20, choices=Statement.State.choices
     )
+    amendment = models.OneToOneField(
+        "Amendment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="resulting_revision",
+        help_text="The amendment whose acceptance made this revision: credited to its delegation.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -202,3 +216,202 @@ class Revision(models.Model):
     def is_merge(self) -> bool:
         """Whether its author's edit was merged with revisions saved after they began it."""
         return self.started_from_id is not None and self.started_from_id != self.parent_id
+
+
+class Paragraph(models.Model):
+    """One paragraph of a statement, the same one from revision to revision however its
+    wording changes or wherever it moves: what comments and amendments are anchored to, and
+    what a link to "operative paragraph 4" points at (``#p-7f3a9c``)."""
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="paragraphs")
+    key = models.CharField(max_length=16, help_text='Its name in links, e.g. "p-7f3a9c".')
+    created_in = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        ordering = ["statement", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statement", "key"], name="one_paragraph_key_per_statement"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statement} — {self.key}"
+
+
+class RevisionParagraph(models.Model):
+    """A paragraph as one revision has it: its place (from 1) and its wording. Written with the
+    revision, and like it never changed."""
+
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="paragraphs")
+    paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="versions")
+    position = models.PositiveIntegerField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["revision", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "position"], name="one_paragraph_per_place_in_revision"
+            ),
+            models.UniqueConstraint(
+                fields=["revision", "paragraph"], name="a_paragraph_once_per_revision"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(position__gte=1), name="paragraph_position_from_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"¶ {self.position} of {self.revision}"
+
+    @property
+    def key(self) -> str:
+        return self.paragraph.key
+
+
+class Comment(models.Model):
+    """A remark on one paragraph, or a reply in its thread (one level: replies attach to the
+    comment that opened the thread). Its text is plain text, shown escaped.
+
+    ``wording`` is the paragraph as the author read it (in ``revision``): when the paragraph
+    reads differently now, the comment refers to an older wording.
+    """
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="comments")
+    paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="comments")
+    revision = models.ForeignKey(
+        Revision,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The revision its author read.",
+    )
+    wording = models.TextField(help_text="The paragraph as it read in that revision.")
+    quote = models.TextField(
+        blank=True, help_text="The words of the paragraph it is about, if only some of them."
+    )
+    body = models.TextField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    delegation = models.ForeignKey(
+        Delegation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(body=""), name="comment_body_not_empty"),
+            models.CheckConstraint(
+                condition=models.Q(parent__isnull=True) | models.Q(resolved_at__isnull=True),
+                name="only_threads_are_resolved",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(resolved_at__isnull=True, resolved_by__isnull=True)
+                | models.Q(resolved_at__isnull=False, resolved_by__isnull=False),
+                name="resolved_by_someone",
+            ),
+        ]
+        indexes = [models.Index(fields=["statement", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Comment by {self.author} on {self.paragraph.key}"
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.resolved_at is not None
+
+
+class Amendment(models.Model):
+    """A member delegation's proposal to change one paragraph, until the pen-holders accept it
+    (a new revision, credited to the delegation) or reject it with a reason.
+
+    While open it is kept up to date with the text: when a new revision changes its paragraph,
+    it is rebased onto the new wording (``base_text`` of ``base_revision``) if its change still
+    applies cleanly, and marked outdated if not.
+    """
+
+    class Kind(models.TextChoices):
+        REPLACE = "replace", "Replace the paragraph"
+        INSERT_AFTER = "insert_after", "Insert a new paragraph after it"
+        DELETE = "delete", "Delete the paragraph"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+        OUTDATED = "outdated", "Outdated"
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="amendments")
+    paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="amendments")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    text = models.TextField(blank=True, help_text="The proposed wording (none for a deletion).")
+    justification = models.TextField()
+    delegation = models.ForeignKey(Delegation, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_against = models.ForeignKey(
+        Revision,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The revision its author read.",
+    )
+    base_revision = models.ForeignKey(
+        Revision,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The revision whose wording of the paragraph it changes (after any rebase).",
+    )
+    base_text = models.TextField(help_text="The paragraph as that revision has it.")
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(blank=True)
+    outdated_by = models.ForeignKey(
+        Revision,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The revision after which it no longer applied.",
+    )
+    outdated_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="delete", text="")
+                | (~models.Q(kind="delete") & ~models.Q(text="")),
+                name="amendment_text_unless_deletion",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(justification=""), name="amendment_is_justified"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="rejected") | ~models.Q(rejection_reason=""),
+                name="rejection_has_a_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Amendment by {self.delegation} to {self.paragraph.key}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def was_rebased(self) -> bool:
+        return self.base_revision_id != self.proposed_against_id

@@ -1,9 +1,11 @@
-"""Who may see and who may edit a statement.
+"""Who may see, edit, comment on and amend a statement.
 
-Visibility and the pen are guardian object permissions on the statement, granted to
-delegation and body groups by ``workflow.grants`` for each state. These predicates combine the
-grant with the person's role. They answer "may this person ever do this here", and leave the
-state's own refusals (editing after sign-on opened…) to the actions, which answer 409.
+Visibility, the pen and commenting are guardian object permissions on the statement, granted
+to delegation and body groups by ``workflow.grants`` for each state. These predicates combine
+the grant with the person's role. They answer "may this person ever do this here", and leave the
+state's own refusals (editing after sign-on opened…) to the actions, which answer 409. The
+comment grant is the exception that follows the state: once sign-on opens nobody holds it, and
+the actions answer 409 for everyone before they ask it.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 
 from guardian.core import ObjectPermissionChecker
 
-from drafts.models import Statement
+from drafts.models import Comment, Statement
 
 
 def checker_for(user: Any) -> ObjectPermissionChecker | None:
@@ -67,3 +69,55 @@ def can_edit(
         and user.delegation_id is not None
         and has_grant(user, "change_statement", statement, checker)
     )
+
+
+def can_comment(
+    user: Any, statement: Statement, checker: ObjectPermissionChecker | None = None
+) -> bool:
+    """Whether the person may comment on the statement in its present state.
+
+    ``workflow.grants`` gives ``comment_statement`` to the pen-holders in draft, to every member
+    delegation (and the advisory network, if invited) in consultation, and to nobody once
+    sign-on opens; threads stay readable to everyone who can see the statement.
+    """
+    return can_view(user, statement, checker) and has_grant(
+        user, "comment_statement", statement, checker
+    )
+
+
+def can_moderate_comments(
+    user: Any, statement: Statement, checker: ObjectPermissionChecker | None = None
+) -> bool:
+    """The pen-holders' people and the body's chairs: resolve and reopen anyone's thread."""
+    return can_edit(user, statement, checker) or (
+        can_view(user, statement, checker)
+        and has_grant(user, "steer_statement", statement, checker)
+    )
+
+
+def can_resolve(
+    user: Any,
+    statement: Statement,
+    thread: Comment,
+    checker: ObjectPermissionChecker | None = None,
+) -> bool:
+    """The thread's author, the pen-holders' people and the body's chairs."""
+    if not can_view(user, statement, checker):
+        return False
+    return thread.author_id == user.pk or can_moderate_comments(user, statement, checker)
+
+
+def can_propose_amendment(
+    user: Any, statement: Statement, checker: ObjectPermissionChecker | None = None
+) -> bool:
+    """Delegates and signatories of member delegations who can see it (advisers comment only)."""
+    return bool(user.is_authenticated and user.acts_for_member) and can_view(
+        user, statement, checker
+    )
+
+
+def can_decide_amendment(
+    user: Any, statement: Statement, checker: ObjectPermissionChecker | None = None
+) -> bool:
+    """The pen-holders' people accept or reject amendments."""
+    return can_edit(user, statement, checker)

@@ -1,20 +1,21 @@
-"""Reads of statements and revisions."""
+"""Reads of statements, revisions, and what is said about their paragraphs."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from guardian.core import ObjectPermissionChecker
 
+from drafts.diff import Segment, word_diff
 from drafts.merge import merge
-from drafts.models import Revision, Statement
+from drafts.models import Amendment, Comment, Paragraph, Revision, RevisionParagraph, Statement
 from drafts.permissions import can_view
-from drafts.text import canonical_text
+from drafts.text import canonical_text, plain_text, render_markdown
 
 
 def statements_with_details() -> QuerySet[Statement]:
@@ -45,7 +46,9 @@ def revision_history(statement: Statement) -> list[Revision]:
     revision it was begun from and its co-authors: three queries, however many revisions."""
     co_authors = get_user_model().objects.select_related("delegation").order_by("full_name")
     return list(
-        statement.revisions.select_related("author", "delegation", "started_from", "parent")
+        statement.revisions.select_related(
+            "author", "delegation", "started_from", "parent", "amendment__delegation"
+        )
         .prefetch_related(Prefetch("co_authors", queryset=co_authors))
         .order_by("-number")
     )
@@ -96,3 +99,234 @@ def preview_merge(statement: Statement, *, base: Revision, text: str) -> MergePr
         return MergePreview(current=current, text=mine, collisions=0)
     result = merge(base.text, current.text, mine)
     return MergePreview(current=current, text=result.text, collisions=len(result.conflicts))
+
+
+# --- paragraphs, comments and amendments -----------------------------------------------------
+
+ADVISERS = "advisers"  # in a filter by delegation: the advisory network, which has none
+
+
+def paragraph_for(statement: Statement, key: str) -> Paragraph:
+    """The statement's paragraph ``key``; ``Http404`` with a message if it has none."""
+    paragraph = Paragraph.objects.filter(statement=statement, key=key).first()
+    if paragraph is None:
+        raise Http404(f"This statement has no paragraph “{key[:20]}”.")
+    return paragraph
+
+
+def comment_for(statement: Statement, pk: int) -> Comment:
+    """The comment ``pk`` on ``statement``; ``Http404`` if it has none such."""
+    comment = Comment.objects.filter(statement=statement, pk=pk).select_related("paragraph").first()
+    if comment is None:
+        raise Http404("This statement has no such comment.")
+    comment.statement = statement
+    return comment
+
+
+def amendment_for(statement: Statement, pk: int) -> Amendment:
+    """The amendment ``pk`` to ``statement``; ``Http404`` if it has none such."""
+    amendment = (
+        Amendment.objects.filter(statement=statement, pk=pk)
+        .select_related("paragraph", "delegation")
+        .first()
+    )
+    if amendment is None:
+        raise Http404("This statement has no such amendment.")
+    amendment.statement = statement
+    return amendment
+
+
+def wording_in(revision: Revision | None, paragraph: Paragraph) -> RevisionParagraph | None:
+    """The paragraph as ``revision`` has it (its place and words), if it has it."""
+    if revision is None:
+        return None
+    return (
+        RevisionParagraph.objects.filter(revision=revision, paragraph=paragraph)
+        .select_related("paragraph", "revision")
+        .first()
+    )
+
+
+@dataclass
+class ThreadView:
+    """A comment and its replies, read against the wording the page shows."""
+
+    comment: Comment
+    replies: list[Comment] = field(default_factory=list)
+    older_wording: bool = False
+    changes: tuple[Segment, ...] = ()  # from the wording it was written on to the one shown
+    quote_missing: bool = False
+    may_resolve: bool = False  # set by the page, which knows who is looking
+
+    @property
+    def comments(self) -> list[Comment]:
+        return [self.comment, *self.replies]
+
+    @property
+    def speakers(self) -> set[str]:
+        return {c.delegation.code if c.delegation else ADVISERS for c in self.comments}
+
+
+@dataclass
+class AmendmentView:
+    amendment: Amendment
+    changes: tuple[Segment, ...]  # what it does to the wording it is based on
+
+
+@dataclass
+class ParagraphView:
+    """One paragraph of the text shown, with its open amendments and comment threads."""
+
+    paragraph: Paragraph
+    position: int
+    text: str
+    html: str
+    threads: list[ThreadView] = field(default_factory=list)
+    open_amendments: list[AmendmentView] = field(default_factory=list)
+    closed_amendments: list[AmendmentView] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return self.paragraph.key
+
+
+@dataclass
+class Discussion:
+    """The text shown, paragraph by paragraph, and what is said about it.
+
+    Threads and amendments on paragraphs the shown revision no longer has are kept apart
+    (``removed_threads``, ``removed_amendments``): they stay on the record.
+    """
+
+    paragraphs: list[ParagraphView]
+    removed_threads: list[ThreadView]
+    removed_amendments: list[AmendmentView]
+    speakers: list[tuple[str, str]]  # (delegation code or ADVISERS, name) of all who commented
+    thread_count: int  # before filtering
+    shown_thread_count: int
+    open_thread_count: int
+    open_amendment_count: int
+
+    def threads(self) -> Iterator[ThreadView]:
+        for paragraph in self.paragraphs:
+            yield from paragraph.threads
+        yield from self.removed_threads
+
+
+def thread_of(comment: Comment) -> ThreadView:
+    """The thread ``comment`` is in: its first comment and the replies, oldest first."""
+    first = comment.parent_id or comment.pk
+    comments = list(
+        Comment.objects.filter(Q(pk=first) | Q(parent_id=first))
+        .select_related("author", "delegation", "resolved_by", "revision")
+        .order_by("created_at", "id")
+    )
+    return ThreadView(comments[0], comments[1:])
+
+
+def amendment_view(amendment: Amendment) -> AmendmentView:
+    """The amendment with what it does to the wording it is based on, word by word."""
+    if amendment.kind == Amendment.Kind.REPLACE:
+        changes = word_diff(amendment.base_text, amendment.text)
+    elif amendment.kind == Amendment.Kind.INSERT_AFTER:
+        changes = (Segment("insert", amendment.text),)
+    else:
+        changes = (Segment("delete", amendment.base_text),)
+    return AmendmentView(amendment, changes)
+
+
+def discussion_of(
+    statement: Statement, revision: Revision | None, *, status: str = "all", speaker: str = ""
+) -> Discussion:
+    """``revision``'s paragraphs with the statement's comment threads and amendments on each:
+    three queries, however many paragraphs, comments and amendments.
+
+    Threads can be narrowed to the ``open`` or ``resolved`` ones (``status``), and to those a
+    delegation (its code, or ``ADVISERS``) took part in (``speaker``).
+    """
+    rows = (
+        list(revision.paragraphs.select_related("paragraph").order_by("position"))
+        if revision is not None
+        else []
+    )
+    comments = list(
+        Comment.objects.filter(statement=statement)
+        .select_related("author", "delegation", "resolved_by", "paragraph", "revision")
+        .order_by("created_at", "id")
+    )
+    amendments = list(
+        Amendment.objects.filter(statement=statement)
+        .select_related(
+            "paragraph",
+            "delegation",
+            "author",
+            "decided_by",
+            "proposed_against",
+            "base_revision",
+            "outdated_by",
+            "resulting_revision",
+        )
+        .order_by("created_at", "id")
+    )
+    views = {
+        row.paragraph_id: ParagraphView(
+            row.paragraph, row.position, row.text, render_markdown(row.text)
+        )
+        for row in rows
+    }
+    threads: dict[int, ThreadView] = {}
+    for comment in comments:
+        if comment.parent_id is None:
+            threads[comment.pk] = ThreadView(comment)
+        elif comment.parent_id in threads:
+            threads[comment.parent_id].replies.append(comment)
+    speakers: dict[str, str] = {}
+    for comment in comments:
+        if comment.delegation is not None:
+            speakers[comment.delegation.code] = comment.delegation.name
+        else:
+            speakers[ADVISERS] = "Advisory network"
+    plain: dict[int, str] = {}
+    removed_threads: list[ThreadView] = []
+    shown = 0
+    for thread in threads.values():
+        if (status == "open" and thread.comment.is_resolved) or (
+            status == "resolved" and not thread.comment.is_resolved
+        ):
+            continue
+        if speaker and speaker not in thread.speakers:
+            continue
+        shown += 1
+        view = views.get(thread.comment.paragraph_id)
+        if view is None:
+            removed_threads.append(thread)
+            continue
+        if thread.comment.wording != view.text:
+            thread.older_wording = True
+            thread.changes = word_diff(thread.comment.wording, view.text)
+        if thread.comment.quote:
+            if view.paragraph.pk not in plain:
+                plain[view.paragraph.pk] = plain_text(view.text)
+            thread.quote_missing = thread.comment.quote not in plain[view.paragraph.pk]
+        view.threads.append(thread)
+    removed_amendments: list[AmendmentView] = []
+    for amendment in amendments:
+        view = views.get(amendment.paragraph_id)
+        if view is None:
+            removed_amendments.append(amendment_view(amendment))
+        elif amendment.is_open:
+            view.open_amendments.append(amendment_view(amendment))
+        else:
+            view.closed_amendments.append(amendment_view(amendment))
+    return Discussion(
+        paragraphs=list(views.values()),
+        removed_threads=removed_threads,
+        removed_amendments=removed_amendments,
+        speakers=sorted(
+            speakers.items(), key=lambda item: (item[0] == ADVISERS, item[1].casefold())
+        ),
+        thread_count=len(threads),
+        shown_thread_count=shown,
+        open_thread_count=sum(1 for t in threads.values() if not t.comment.is_resolved),
+        open_amendment_count=sum(1 for a in amendments if a.is_open),
+    )

@@ -2,6 +2,7 @@
 
 import hashlib
 import unicodedata
+from html import unescape
 
 import nh3
 from markdown_it import MarkdownIt
@@ -51,3 +52,10 @@ def render_markdown(text: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
+
+
+def plain_text(text: str) -> str:
+    """What a reader sees of a Markdown text: its words without markup or list numbers, with
+    every run of white space as one space. A quote copied from the page is found in it."""
+    html = _markdown.render(text)
+    return " ".join(unescape(nh3.clean(html, tags=set())).split())

@@ -1,6 +1,6 @@
-"""The edit page, where pen-holders save the next revision of a statement's text, and the
+"""The edit page, where pen-holders save the next revision of a statement's text; the
 pages that show its history: the list of revisions, a comparison of any two, and each
-revision's text as Markdown.
+revision's text as Markdown; and what takes comments on its paragraphs and amendments to them.
 
 Thin: each parses input, calls one action or selector, and renders. Refusals come back as
 ``Http404`` (may not see), ``PermissionDenied`` (403) and ``Conflict`` (409).
@@ -10,17 +10,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from drafts import actions, diff, permissions, selectors
-from drafts.errors import EditingClosed, InvalidText, MergeConflict, StaleEdit
-from drafts.forms import EditForm
+from drafts.errors import (
+    Conflict,
+    EditingClosed,
+    InvalidInput,
+    InvalidText,
+    MergeConflict,
+    ParagraphGone,
+    StaleEdit,
+)
+from drafts.forms import AmendmentForm, CommentForm, EditForm, RejectionForm, ReplyForm
 from drafts.models import Revision, Statement
 
 
@@ -229,3 +239,187 @@ def merge_preview(request: HttpRequest, pk: int) -> JsonResponse:
             "collisions": preview.collisions,
         }
     )
+
+
+# --- comments on paragraphs, and amendments ----------------------------------------------------
+#
+# The statement page carries these forms beside each paragraph; these views take them, and show
+# one on a page of its own (GET, or when what was sent needs correcting: the person's text is
+# kept). Success goes back to the statement page, at what was written.
+
+
+def _on_statement_page(statement: Statement, anchor: str) -> HttpResponse:
+    return redirect(f"{reverse('workflow:statement', args=[statement.pk])}#{anchor}")
+
+
+def _paragraph_page(
+    request: HttpRequest, context: dict[str, Any], *, status: int = 200
+) -> HttpResponse:
+    return render(request, "drafts/paragraph_form.html", context, status=status)
+
+
+def _refused(form: forms.Form, refusal: Conflict | InvalidInput) -> int:
+    """Put the refusal on the form; the status to answer with (409, or 400 for bad input)."""
+    if isinstance(refusal, InvalidInput):
+        form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
+        return 400
+    form.add_error(None, refusal.message)
+    return 409
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """Open a thread on one paragraph."""
+    checker = permissions.checker_for(request.user)
+    statement = selectors.statement_for(request.user, pk, checker)
+    paragraph = selectors.paragraph_for(statement, key)
+    wording = selectors.wording_in(statement.current_revision, paragraph)
+    form = CommentForm(
+        request.POST or None, statement=statement, initial={"revision": statement.current_revision}
+    )
+    context = {"statement": statement, "wording": wording, "form": form, "purpose": "comment"}
+    if request.method == "GET":
+        actions.require_commenting(request.user, statement, checker)
+        if wording is None:
+            raise ParagraphGone("That paragraph is no longer in the text.")
+        return _paragraph_page(request, context)
+    if not form.is_valid():
+        return _paragraph_page(request, context, status=400)
+    try:
+        written = actions.comment_on_paragraph(
+            request.user,
+            statement,
+            paragraph=paragraph,
+            body=form.cleaned_data["body"],
+            quote=form.cleaned_data["quote"],
+            read=form.cleaned_data["revision"],
+        )
+    except (InvalidInput, Conflict) as refusal:
+        return _paragraph_page(request, context, status=_refused(form, refusal))
+    messages.success(request, "Your comment is added.")
+    return _on_statement_page(statement, f"c-{written.pk}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reply(request: HttpRequest, pk: int, comment_id: int) -> HttpResponse:
+    """Reply in a comment's thread."""
+    checker = permissions.checker_for(request.user)
+    statement = selectors.statement_for(request.user, pk, checker)
+    thread = selectors.comment_for(statement, comment_id)
+    form = ReplyForm(request.POST or None)
+    context = {
+        "statement": statement,
+        "wording": selectors.wording_in(statement.current_revision, thread.paragraph),
+        "thread": selectors.thread_of(thread),
+        "form": form,
+        "purpose": "reply",
+    }
+    if request.method == "GET":
+        actions.require_commenting(request.user, statement, checker)
+        return _paragraph_page(request, context)
+    if not form.is_valid():
+        return _paragraph_page(request, context, status=400)
+    try:
+        written = actions.reply_to_comment(request.user, thread, body=form.cleaned_data["body"])
+    except (InvalidInput, Conflict) as refusal:
+        return _paragraph_page(request, context, status=_refused(form, refusal))
+    messages.success(request, "Your reply is added.")
+    return _on_statement_page(statement, f"c-{written.pk}")
+
+
+@login_required
+@require_POST
+def resolve_comment(request: HttpRequest, pk: int, comment_id: int) -> HttpResponse:
+    statement = selectors.statement_for(request.user, pk)
+    thread = actions.resolve_comment(request.user, selectors.comment_for(statement, comment_id))
+    messages.success(request, "The thread is resolved.")
+    return _on_statement_page(statement, f"c-{thread.pk}")
+
+
+@login_required
+@require_POST
+def reopen_comment(request: HttpRequest, pk: int, comment_id: int) -> HttpResponse:
+    statement = selectors.statement_for(request.user, pk)
+    thread = actions.reopen_comment(request.user, selectors.comment_for(statement, comment_id))
+    messages.success(request, "The thread is open again.")
+    return _on_statement_page(statement, f"c-{thread.pk}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def propose_amendment(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """Propose to replace a paragraph, insert one after it, or delete it."""
+    checker = permissions.checker_for(request.user)
+    statement = selectors.statement_for(request.user, pk, checker)
+    paragraph = selectors.paragraph_for(statement, key)
+    wording = selectors.wording_in(statement.current_revision, paragraph)
+    form = AmendmentForm(
+        request.POST or None,
+        statement=statement,
+        initial={"text": wording.text if wording else "", "revision": statement.current_revision},
+    )
+    context = {"statement": statement, "wording": wording, "form": form, "purpose": "amend"}
+    if request.method == "GET":
+        actions.require_proposing(request.user, statement, checker)
+        if wording is None:
+            raise ParagraphGone("That paragraph is no longer in the text.")
+        return _paragraph_page(request, context)
+    if not form.is_valid():
+        return _paragraph_page(request, context, status=400)
+    try:
+        amendment = actions.propose_amendment(
+            request.user,
+            statement,
+            paragraph=paragraph,
+            kind=form.cleaned_data["kind"],
+            text=form.cleaned_data["text"],
+            justification=form.cleaned_data["justification"],
+            read=form.cleaned_data["revision"],
+        )
+    except (InvalidInput, Conflict) as refusal:
+        return _paragraph_page(request, context, status=_refused(form, refusal))
+    messages.success(request, "Your amendment is proposed; the pen-holders are told.")
+    return _on_statement_page(statement, f"a-{amendment.pk}")
+
+
+@login_required
+@require_POST
+def accept_amendment(request: HttpRequest, pk: int, amendment_id: int) -> HttpResponse:
+    statement = selectors.statement_for(request.user, pk)
+    amendment = selectors.amendment_for(statement, amendment_id)
+    revision = actions.accept_amendment(request.user, amendment)
+    messages.success(
+        request,
+        f"The amendment by {amendment.delegation} is accepted: the text is now revision "
+        f"{revision.number}.",
+    )
+    return _on_statement_page(statement, amendment.paragraph.key)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reject_amendment(request: HttpRequest, pk: int, amendment_id: int) -> HttpResponse:
+    checker = permissions.checker_for(request.user)
+    statement = selectors.statement_for(request.user, pk, checker)
+    amendment = selectors.amendment_for(statement, amendment_id)
+    form = RejectionForm(request.POST or None)
+    context = {
+        "statement": statement,
+        "wording": selectors.wording_in(statement.current_revision, amendment.paragraph),
+        "amendment": selectors.amendment_view(amendment),
+        "form": form,
+        "purpose": "reject",
+    }
+    if request.method == "GET":
+        actions.require_deciding(request.user, statement, checker)
+        return _paragraph_page(request, context)
+    if not form.is_valid():
+        return _paragraph_page(request, context, status=400)
+    try:
+        actions.reject_amendment(request.user, amendment, reason=form.cleaned_data["reason"])
+    except (InvalidInput, Conflict) as refusal:
+        return _paragraph_page(request, context, status=_refused(form, refusal))
+    messages.success(request, f"The amendment by {amendment.delegation} is rejected.")
+    return _on_statement_page(statement, f"a-{amendment.pk}")

@@ -98,3 +98,22 @@ class WithdrawForm(forms.Form):
 
 class NoInput(forms.Form):
     """For actions that take nothing but the click."""
+
+
+class ThreadFilterForm(forms.Form):
+    """Which comment threads the statement page shows: open or resolved, and whose."""
+
+    comments = forms.ChoiceField(
+        label="Comments",
+        required=False,
+        choices=[("all", "All"), ("open", "Open"), ("resolved", "Resolved")],
+        error_messages={"invalid_choice": "Show all, open or resolved comments."},
+    )
+    delegation = forms.RegexField(
+        label="From",
+        required=False,
+        regex=r"^(?:[A-Z]{2}|advisers)$",
+        error_messages={
+            "invalid": "Choose a delegation by its two-letter code, or the advisory network."
+        },
+    )

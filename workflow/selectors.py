@@ -143,9 +143,22 @@ def signatures_of(statement: Statement) -> list[Signature]:
     )
 
 
+# Kept in the audit record, but not in the statement's history on its page: the threads and
+# the amendments beside the text show them.
+NOT_IN_HISTORY = [
+    "workflow.grant",
+    "drafts.comment",
+    "drafts.reply",
+    "drafts.resolve_comment",
+    "drafts.reopen_comment",
+    "drafts.propose_amendment",
+]
+
+
 def transitions_of(statement: Statement) -> QuerySet[AuditEntry]:
-    """The record of the statement's life: transitions, edits and sign-on answers."""
-    return entries_for(statement).exclude(action="workflow.grant").select_related("actor")
+    """The record of the statement's life: transitions, edits, decisions on amendments and
+    sign-on answers."""
+    return entries_for(statement).exclude(action__in=NOT_IN_HISTORY).select_related("actor")
 
 
 def published_statements() -> QuerySet[Statement]:

@@ -21,11 +21,16 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from guardian.core import ObjectPermissionChecker
 
-from drafts.models import Statement
+from drafts import actions as drafts_actions
+from drafts import permissions as drafts_permissions
+from drafts import selectors as drafts_selectors
+from drafts.models import Amendment, Revision, Statement
 from drafts.permissions import checker_for
 from drafts.text import render_markdown
 from workflow import actions, forms, permissions, selectors
 from workflow.models import Signature
+
+State = Statement.State
 
 
 @login_required
@@ -41,6 +46,44 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _discussion_context(
+    request: HttpRequest,
+    statement: Statement,
+    shown: Revision | None,
+    checker: ObjectPermissionChecker | None,
+) -> dict[str, Any]:
+    """The text paragraph by paragraph with its threads and amendments, what the person may
+    do with them, and the filter of the threads (a bad one is reported, and ignored)."""
+    user = request.user
+    thread_filter = forms.ThreadFilterForm(request.GET)
+    wanted = thread_filter.cleaned_data if thread_filter.is_valid() else {}
+    discussion = drafts_selectors.discussion_of(
+        statement,
+        shown,
+        status=wanted.get("comments") or "all",
+        speaker=wanted.get("delegation") or "",
+    )
+    comments_open = statement.state in drafts_actions.COMMENTS_OPEN_IN
+    in_consultation = statement.state == State.CONSULTATION
+    for thread in discussion.threads():
+        thread.may_resolve = comments_open and drafts_permissions.can_resolve(
+            user, statement, thread.comment, checker
+        )
+    return {
+        "discussion": discussion,
+        "thread_filter": thread_filter,
+        "filtered": bool(
+            wanted.get("comments") not in (None, "", "all") or wanted.get("delegation")
+        ),
+        "may_comment": comments_open and drafts_permissions.can_comment(user, statement, checker),
+        "may_propose": in_consultation
+        and drafts_permissions.can_propose_amendment(user, statement, checker),
+        "may_decide": in_consultation
+        and drafts_permissions.can_decide_amendment(user, statement, checker),
+        "kinds": Amendment.Kind.choices,
+    }
+
+
 def _statement_context(
     request: HttpRequest,
     statement: Statement,
@@ -53,9 +96,9 @@ def _statement_context(
     response = next((s for s in signatures if s.delegation_id == delegation_id), None)
     shown = statement.frozen_revision or statement.current_revision
     return {
+        **_discussion_context(request, statement, shown, checker),
         "statement": statement,
         "revision": shown,
-        "text_html": render_markdown(shown.text) if shown else "",
         "signed": [s for s in signatures if s.status == Signature.Status.SIGNED],
         "declined": [s for s in signatures if s.status == Signature.Status.DECLINED],
         "response": response,
@@ -78,9 +121,9 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect_to_login(request.get_full_path())
     checker = checker_for(request.user)
     statement = selectors.statement_for(request.user, pk, checker)
-    return render(
-        request, "workflow/statement.html", _statement_context(request, statement, checker)
-    )
+    context = _statement_context(request, statement, checker)
+    status = 200 if context["thread_filter"].is_valid() else 400
+    return render(request, "workflow/statement.html", context, status=status)
 
 
 @login_required

@@ -1,4 +1,4 @@
-"""How a comparison of texts reads on a page."""
+"""How a comparison of texts, and a paragraph of one, read on a page."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from collections.abc import Iterable
 
 from django import template
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from drafts.diff import Segment
+from drafts.text import render_markdown
 
 register = template.Library()
 
@@ -27,3 +28,9 @@ _MARKUP = {
 def segments_html(segments: Iterable[Segment]) -> SafeString:
     """The segments as escaped HTML, in one line: whitespace in them is the text's own."""
     return format_html_join("", "{}", ((format_html(_MARKUP[s.kind], s.text),) for s in segments))
+
+
+@register.filter
+def markdown(text: str) -> SafeString:
+    """Markdown as sanitised HTML (``drafts.text.render_markdown``): it can carry no script."""
+    return mark_safe(render_markdown(text))  # nh3 has cleaned it

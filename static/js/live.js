@@ -193,6 +193,12 @@
     decline: "declined",
     withdraw_signature: "withdrew a signature",
     new_revision: "saved a new revision",
+    comment: "commented",
+    comment_resolved: "resolved a thread",
+    comment_reopened: "reopened a thread",
+    amendment_proposed: "proposed an amendment",
+    amendment_accepted: "accepted an amendment",
+    amendment_rejected: "rejected an amendment",
   };
 
   function showNotice(text, link) {
@@ -229,10 +235,20 @@
     presenceBox.hidden = names.length === 0;
   }
 
-  /* Fetch this page again and swap in its live regions; skip a region holding the focus
-     (someone typing a reason or a deadline) unless the statement's state changed. */
+  /* Whether a region has a text box someone has typed into and not sent (a comment, a reason):
+     refreshing it would throw their words away. */
+  function holdsUnsentText(region) {
+    return Array.prototype.some.call(
+      region.querySelectorAll("textarea, input[type=text]"),
+      function (box) { return box.value !== box.defaultValue; }
+    );
+  }
+
+  /* Fetch this page again (with its filters) and swap in its live regions; skip a region
+     holding the focus or unsent text (someone writing a comment, a reason or a deadline)
+     unless the statement's state changed. */
   function refresh(stateChanged) {
-    return window.fetch(window.location.pathname, {
+    return window.fetch(window.location.pathname + window.location.search, {
       credentials: "same-origin",
       headers: { "X-Requested-With": "fetch" },
     }).then(function (response) {
@@ -251,7 +267,8 @@
         if (!replacement) {
           return;
         }
-        if (!stateChanged && region.contains(document.activeElement) && document.activeElement !== document.body) {
+        var focused = region.contains(document.activeElement) && document.activeElement !== document.body;
+        if (!stateChanged && (focused || holdsUnsentText(region))) {
           return;
         }
         region.replaceWith(document.importNode(replacement, true));
@@ -302,7 +319,7 @@
         } else if (data.state_changed && !CHANGES[data.change]) {
           words += ": now " + data.state_label.toLowerCase();
         }
-        showNotice(words + ".", data.change === "new_revision" ? data.compare : null);
+        showNotice(words + ".", data.compare || null);
         refresh(Boolean(data.state_changed));
       } else if (data.type === "revoked") {
         showNotice(data.message);

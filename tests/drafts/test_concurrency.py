@@ -1,4 +1,5 @@
-"""Ten pen-holders save at once, all from the same revision: nobody's change is lost.
+"""Ten pen-holders save at once, all from the same revision: nobody's change is lost; and two
+accept rival amendments at once: one is applied, the other outdated by it.
 
 PostgreSQL only: SQLite has no ``SELECT ... FOR UPDATE`` and serialises every writer anyway.
 Each save runs in its own thread with its own database connection, released behind a barrier
@@ -16,7 +17,8 @@ from django.db import connection
 from audit.selectors import entries_for
 from delegations.models import Body, User
 from drafts import actions
-from drafts.models import Revision, Statement
+from drafts.errors import AmendmentDecided
+from drafts.models import Amendment, Revision, Statement
 from tests.conftest import delegation, person
 from tests.workflow.test_concurrency import run_together
 from workflow import actions as workflow_actions
@@ -96,3 +98,57 @@ def test_ten_simultaneous_savers_make_a_linear_history_that_keeps_every_change(
         assert revision.is_merge and revision.started_from_id == first.pk
         assert {u.pk for u in revision.co_authors.all()} == {r.author_id for r in saved[:index]}
     assert entries_for(statement, prefix="drafts.save_revision").count() == SAVERS
+
+
+def test_simultaneous_decisions_on_rival_amendments_apply_one_and_outdate_the_other(
+    plenary: Body, pen_delegate: User, pen_signatory: User, chair: User
+) -> None:
+    """Two pen-holders accept, at the same moment, two amendments that change the same words:
+    one becomes the next revision and the other is outdated by it, never both applied, and
+    every paragraph keeps its identity."""
+    statement = workflow_actions.create_statement(
+        pen_delegate,
+        title="Statement with rival amendments",
+        kind=Statement.Kind.JOINT_STATEMENT,
+        body=plenary,
+        pen_holders=[delegation("NL")],
+        text=BASE_TEXT,
+    )
+    workflow_actions.open_consultation(chair, statement, deadline=None)
+    kenya = person("delegate.ke@example.org", User.Role.DELEGATE, delegation("KE"))
+    first = statement.current_revision
+    assert first is not None
+    target = first.paragraphs.get(position=3)
+    rivals = [
+        actions.propose_amendment(
+            who,
+            statement,
+            paragraph=target.paragraph,
+            kind=Amendment.Kind.REPLACE,
+            text=target.text.replace("as first drafted", wording),
+            justification="Better.",
+        )
+        for who, wording in ((kenya, "as Kenya words it"), (chair, "as Germany words it"))
+    ]
+
+    def accept(amendment: Amendment, by: User) -> Callable[[], Revision]:
+        def call() -> Revision:
+            return actions.accept_amendment(
+                User.objects.get(pk=by.pk), Amendment.objects.get(pk=amendment.pk)
+            )
+
+        return call
+
+    outcomes = run_together([accept(rivals[0], pen_delegate), accept(rivals[1], pen_signatory)])
+    accepted = [o for o in outcomes if isinstance(o, Revision)]
+    refused = [o for o in outcomes if isinstance(o, AmendmentDecided)]
+    assert (len(accepted), len(refused)) == (1, 1), outcomes
+    statuses = sorted(Amendment.objects.values_list("status", flat=True))
+    assert statuses == [Amendment.Status.ACCEPTED, Amendment.Status.OUTDATED]
+    final = Statement.objects.get(pk=statement.pk).current_revision
+    assert final is not None
+    assert final.number == 2
+    assert ("as Kenya words it" in final.text) != ("as Germany words it" in final.text)
+    assert list(final.paragraphs.values_list("paragraph_id", flat=True)) == list(
+        first.paragraphs.values_list("paragraph_id", flat=True)
+    )

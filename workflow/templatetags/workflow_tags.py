@@ -36,6 +36,12 @@ def describe(entry: AuditEntry) -> str:
         if newer:
             return f"{saved}, merged with revisions {newer[0]} to {newer[-1]}"
         return saved
+    if entry.action == "drafts.accept_amendment":
+        revision = entry.after.get("revision", "")
+        by = entry.after.get("proposed_by") or "a delegation"
+        return f"Accepted the amendment by {by}: revision {revision}"
+    if entry.action == "drafts.reject_amendment":
+        return f"Rejected the amendment by {entry.after.get('proposed_by') or 'a delegation'}"
     if entry.action in ON_BEHALF:
         return ON_BEHALF[entry.action].format(entry.actor_delegation or "a delegation")
     return LABELS.get(entry.action, entry.action)

@@ -21,7 +21,7 @@ from django.utils import timezone
 from delegations import actions as delegation_actions
 from delegations.models import Body, Delegation, User
 from drafts import actions as drafts_actions
-from drafts.models import Statement
+from drafts.models import Amendment, Comment, RevisionParagraph, Statement
 from workflow import actions
 
 DEMO_DOMAIN = "demo.accord.example"
@@ -228,6 +228,40 @@ and use too often escape meaningful oversight,
    it to share evidence of targeting that should inform the final text.
 """
 
+SPYWARE_COMMENTS = {
+    "targets": (
+        "Could the text name women human rights defenders here? The reports we have seen show "
+        "that they are targeted disproportionately, and often through their families."
+    ),
+    "targets_reply": (
+        "Agreed in principle. We will propose wording in the next revision, and welcome "
+        "Kenya's suggestion for it."
+    ),
+    "evidence": (
+        "Thank you for the invitation. Digital Rights Watch will send its evidence of "
+        "targeting in the region by the consultation deadline."
+    ),
+    "authority": (
+        "Several delegations require a judge, not only an independent authority. Could we say "
+        '"judicial or otherwise independent authority"?'
+    ),
+}
+SPYWARE_AMENDMENTS = {
+    "remedy": (
+        "A remedy is only effective if people learn that they were targeted: notification is "
+        "how most of the cases we know of came to light."
+    ),
+    "procedural": "A procedural paragraph: it does not belong in the final text.",
+    "procedural_rejected": (
+        "The advisory network's contribution is part of how the coalition works; we keep the "
+        "paragraph and will update it before sign-on."
+    ),
+    "licences": (
+        "Taking risks into account is not enough: licences should be denied where the risk of "
+        "misuse is substantial, as several members already do."
+    ),
+}
+
 JOURNALISTS_TITLE = "Joint Statement on the Safety of Journalists Online"
 JOURNALISTS_TEXT_1 = """\
 # Joint Statement on the Safety of Journalists Online
@@ -404,6 +438,7 @@ class Command(BaseCommand):
             people = self._people(delegations)
             bodies = self._bodies(people)
             self._statements(people, bodies, delegations)
+            self._discussion_of_spyware(people)
         self._print_summary()
 
     # --- people and bodies ------------------------------------------------------------------
@@ -577,6 +612,85 @@ class Command(BaseCommand):
             if title not in existing:
                 scenario()
             self.tally.add("statements", created=title not in existing)
+
+    def _discussion_of_spyware(self, people: dict[str, User]) -> None:
+        """Comments (one thread resolved, one with a reply, one on a wording since changed)
+        and amendments (one accepted, one rejected, one open) on the spyware consultation.
+        Added once: a consultation that already has any is left as it is."""
+        statement = Statement.objects.filter(
+            title=SPYWARE_TITLE, state=Statement.State.CONSULTATION
+        ).first()
+        if statement is None:
+            return
+        if statement.comments.exists() or statement.amendments.exists():
+            self.tally.add("comments and amendments", created=False)
+            return
+
+        def who(local: str) -> User:
+            return people[_email(local)]
+
+        def paragraph(position: int) -> RevisionParagraph:
+            statement.refresh_from_db()
+            return RevisionParagraph.objects.select_related("paragraph").get(
+                revision=statement.current_revision, position=position
+            )
+
+        def comment(author: str, position: int, body: str, quote: str = "") -> Comment:
+            return drafts_actions.comment_on_paragraph(
+                who(author), statement, paragraph=paragraph(position).paragraph, body=body,
+                quote=quote,
+            )  # fmt: skip
+
+        def propose(author: str, position: int, kind: str, text: str, why: str) -> Amendment:
+            return drafts_actions.propose_amendment(
+                who(author), statement, paragraph=paragraph(position).paragraph, kind=kind,
+                text=text, justification=why,
+            )  # fmt: skip
+
+        alarmed = comment(
+            "signatory.ke", 4, SPYWARE_COMMENTS["targets"], quote="lawyers, political opponents"
+        )
+        drafts_actions.reply_to_comment(
+            who("delegate.fr"), alarmed, body=SPYWARE_COMMENTS["targets_reply"]
+        )
+        welcome = comment("adviser", 9, SPYWARE_COMMENTS["evidence"])
+        drafts_actions.resolve_comment(who("delegate.fr"), welcome)
+        comment(
+            "delegate.gh",
+            6,
+            SPYWARE_COMMENTS["authority"],
+            quote="prior authorisation by an independent authority",
+        )
+        remedy = propose(
+            "delegate.ke",
+            6,
+            Amendment.Kind.REPLACE,
+            paragraph(6).text.replace(
+                "and open to effective remedy;",
+                "and open to effective remedy, including\n   notification of those who were "
+                "targeted;",
+            ),
+            SPYWARE_AMENDMENTS["remedy"],
+        )
+        drafts_actions.accept_amendment(who("delegate.fr"), remedy)
+        procedural = propose(
+            "signatory.nl", 9, Amendment.Kind.DELETE, "", SPYWARE_AMENDMENTS["procedural"]
+        )
+        drafts_actions.reject_amendment(
+            who("delegate.de"), procedural, reason=SPYWARE_AMENDMENTS["procedural_rejected"]
+        )
+        propose(
+            "signatory.ca",
+            7,
+            Amendment.Kind.REPLACE,
+            paragraph(7).text.replace(
+                "in licensing decisions,",
+                "in licensing decisions, to deny licences where there is a\n   substantial "
+                "risk of misuse,",
+            ),
+            SPYWARE_AMENDMENTS["licences"],
+        )
+        self.tally.add("comments and amendments", created=True)
 
     @staticmethod
     def _revise(author: User, statement: Statement, text: str) -> None:
