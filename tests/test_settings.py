@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 PROBE = (
@@ -98,3 +100,20 @@ def test_the_embedded_database_uses_write_ahead_logging(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "wal"
+
+
+@pytest.mark.django_db
+def test_pages_carry_a_content_security_policy_without_inline_script(client: object) -> None:
+    from django.test import Client
+
+    assert isinstance(client, Client)
+    policy = client.get("/accounts/login/")["Content-Security-Policy"]
+    directives = dict(
+        (part.split()[0], part.split()[1:]) for part in policy.split(";") if part.strip()
+    )
+    assert directives["default-src"] == ["'self'"]
+    assert directives["script-src"][0] == "'self'"
+    assert all(source.startswith("'nonce-") for source in directives["script-src"][1:])
+    assert directives["style-src"] == ["'self'"]
+    assert directives["frame-ancestors"] == ["'none'"]
+    assert "'unsafe-inline'" not in policy

@@ -21,7 +21,7 @@ from daphne.testing import DaphneProcess
 from django.conf import settings
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 from django.db import connections
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 # The sandbox needs privileges a container lacks; the rest keeps Chromium off the network,
@@ -37,6 +37,10 @@ CHROMIUM_ARGS = [
 ]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
+
+# Live updates cross a socket, a channel layer and a page fetch; on a busy 2-core CI machine
+# that can take longer than Playwright's default 5 s for an expectation.
+expect.set_options(timeout=15_000)
 
 
 def chromium_path() -> str:
