@@ -155,6 +155,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         )
 
     @property
+    def label(self) -> str:
+        """How a person is named beside what they did: "Jane Doe (Canada)"."""
+        if self.delegation_id is not None and self.delegation is not None:
+            return f"{self} ({self.delegation.name})"
+        return str(self)
+
+    @property
     def affiliation(self) -> str:
         """The delegation, organisation or unit a person is shown with."""
         if self.delegation_id is not None and self.delegation is not None:

@@ -78,11 +78,6 @@ def _checked(text: str) -> str:
     return canonical
 
 
-def _actor_label(actor: Any) -> str:
-    delegation = getattr(actor, "delegation", None)
-    return f"{actor} ({delegation})" if delegation else str(actor)
-
-
 def _new_revision(
     actor: Any,
     statement: Statement,
@@ -331,7 +326,7 @@ def _tell_open_pages(
         "state_label": statement.get_state_display(),
         "state_changed": False,
         "revision": shown.number if shown else None,
-        "actor": _actor_label(actor),
+        "actor": actor.label,
     }
     if compare:
         event["compare"] = compare

@@ -56,8 +56,7 @@ def notify(
     subject_type = ContentType.objects.get_for_model(subject)
     actor_name = ""
     if actor is not None and getattr(actor, "is_authenticated", False):
-        delegation = getattr(actor, "delegation", None)
-        actor_name = f"{actor} ({delegation})" if delegation else str(actor)
+        actor_name = getattr(actor, "label", str(actor))
     rows = Notification.objects.bulk_create(
         Notification(
             recipient_id=pk,

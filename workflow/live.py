@@ -11,13 +11,6 @@ from workflow.models import Signature
 __all__ = ["announce", "statement_group"]
 
 
-def _label(actor: Any) -> str:
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return ""
-    delegation = getattr(actor, "delegation", None)
-    return f"{actor} ({delegation})" if delegation else str(actor)
-
-
 def announce(statement: Statement, *, change: str, actor: Any, state_changed: bool) -> None:
     """After commit, tell every page open on ``statement`` what changed.
 
@@ -25,7 +18,7 @@ def announce(statement: Statement, *, change: str, actor: Any, state_changed: bo
     through the normal, permission-checked page.
     """
     statement_id = statement.pk
-    actor_label = _label(actor)
+    actor_label = actor.label if actor is not None and actor.is_authenticated else ""
 
     def event() -> dict[str, Any]:
         fresh = Statement.objects.select_related("current_revision").get(pk=statement_id)
