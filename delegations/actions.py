@@ -39,10 +39,10 @@ COORDINATION_UNIT_PERMISSIONS = [
 ]
 
 
-def _delegation_label(actor: User | None) -> str:
-    if actor is None or actor.delegation_id is None or actor.delegation is None:
-        return ""
-    return actor.delegation.name
+def delegation_of(actor: Any) -> str:
+    """The name of the delegation ``actor`` acts for, for the audit record; "" for none."""
+    delegation = getattr(actor, "delegation", None)
+    return delegation.name if delegation is not None else ""
 
 
 def _person_facts(person: User) -> dict[str, Any]:
@@ -123,7 +123,7 @@ def create_delegation(
         "delegations.create_delegation",
         delegation,
         after={"name": delegation.name, "code": code, "is_member": is_member},
-        delegation=_delegation_label(actor),
+        delegation=delegation_of(actor),
     )
     return delegation
 
@@ -144,7 +144,7 @@ def update_delegation(
         delegation,
         before=before,
         after={"name": delegation.name, "is_member": is_member},
-        delegation=_delegation_label(actor),
+        delegation=delegation_of(actor),
     )
     return delegation
 
@@ -160,7 +160,7 @@ def create_body(actor: User | None, *, name: str, kind: str) -> Body:
         "delegations.create_body",
         body,
         after={"name": body.name, "kind": kind},
-        delegation=_delegation_label(actor),
+        delegation=delegation_of(actor),
     )
     return body
 
@@ -179,7 +179,7 @@ def set_chairs(actor: User | None, body: Body, *, chairs: Iterable[User]) -> Bod
         body,
         before={"chairs": sorted(p.email for p in previous)},
         after={"chairs": sorted(p.email for p in current)},
-        delegation=_delegation_label(actor),
+        delegation=delegation_of(actor),
     )
     return body
 
@@ -210,7 +210,7 @@ def add_person(
         "delegations.add_person",
         person,
         after=_person_facts(person),
-        delegation=_delegation_label(actor),
+        delegation=delegation_of(actor),
     )
     return person
 
@@ -254,7 +254,7 @@ def change_person(
         person,
         before=previous,
         after=_person_facts(person),
-        delegation=_delegation_label(actor),
+        delegation=delegation_of(actor),
     )
     return person
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from guardian.core import ObjectPermissionChecker
 
 from audit.actions import record
+from delegations.actions import delegation_of
 from delegations.models import Body, Delegation, User
 from drafts import permissions
 from drafts.diff import correspondence
@@ -58,10 +59,6 @@ from notifications.live import broadcast_on_commit, statement_group
 from notifications.models import Event
 
 State = Statement.State
-
-
-def _delegation_name(actor: Any) -> str:
-    return actor.delegation.name if getattr(actor, "delegation", None) else ""
 
 
 def _checked(text: str) -> str:
@@ -196,7 +193,7 @@ def start_statement(
             "revision": 1,
             "hash": revision.content_hash,
         },
-        delegation=_delegation_name(actor),
+        delegation=delegation_of(actor),
     )
     return statement
 
@@ -274,7 +271,7 @@ def save_revision(actor: Any, statement: Statement, *, text: str, base: Revision
         locked,
         before={"revision": current.number, "hash": current.content_hash},
         after={"revision": revision.number, "hash": revision.content_hash, **merged, **amendments},
-        delegation=_delegation_name(actor),
+        delegation=delegation_of(actor),
     )
     _tell_of_revision(actor, locked, revision, previous=current)
     statement.current_revision = revision
@@ -388,7 +385,7 @@ def change_details(
         locked,
         before=before,
         after={name: getattr(locked, name) for name in sorted(changed)},
-        delegation=_delegation_name(actor),
+        delegation=delegation_of(actor),
     )
     return locked
 
@@ -651,7 +648,7 @@ def comment_on_paragraph(
             "paragraph": paragraph.key,
             "revision": read_row.revision.number,
         },
-        delegation=_delegation_name(actor),
+        delegation=delegation_of(actor),
     )
     _tell_of_comment(actor, locked, comment, thread=comment, position=current_row.position)
     return comment
@@ -694,7 +691,7 @@ def reply_to_comment(actor: Any, comment: Comment, *, body: str) -> Comment:
         "drafts.reply",
         locked,
         after={"comment": reply.pk, "thread": thread.pk, "paragraph": thread.paragraph.key},
-        delegation=_delegation_name(actor),
+        delegation=delegation_of(actor),
     )
     _tell_of_comment(
         actor, locked, reply, thread=thread, position=current.position if current else None
@@ -769,7 +766,7 @@ def _mark_resolved(actor: Any, comment: Comment, *, resolved: bool) -> Comment:
         f"drafts.{verb}_comment",
         locked,
         after={"comment": thread.pk},
-        delegation=_delegation_name(actor),
+        delegation=delegation_of(actor),
     )
     _tell_open_pages(actor, locked, "comment_resolved" if resolved else "comment_reopened")
     return thread
@@ -866,7 +863,7 @@ def propose_amendment(
             "paragraph": paragraph.key,
             "revision": current.number,
         },
-        delegation=_delegation_name(actor),
+        delegation=delegation_of(actor),
     )
     notify(
         Event.AMENDMENT_PROPOSED,
@@ -971,7 +968,7 @@ def accept_amendment(actor: Any, amendment: Amendment) -> Revision:
             "proposed_by": fresh.delegation.name,
             **others,
         },
-        delegation=_delegation_name(actor),
+        delegation=delegation_of(actor),
     )
     notify(
         Event.AMENDMENT_ACCEPTED,
@@ -1021,7 +1018,7 @@ def reject_amendment(actor: Any, amendment: Amendment, *, reason: str) -> Amendm
             "proposed_by": fresh.delegation.name,
             "reason": reason,
         },
-        delegation=_delegation_name(actor),
+        delegation=delegation_of(actor),
     )
     notify(
         Event.AMENDMENT_REJECTED,

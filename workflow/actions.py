@@ -20,6 +20,7 @@ from django.utils import timezone
 from django_fsm import can_proceed
 
 from audit.actions import record
+from delegations.actions import delegation_of
 from delegations.models import Body, Delegation, User
 from drafts import actions as drafts_actions
 from drafts.errors import Conflict
@@ -37,10 +38,6 @@ def format_utc(moment: datetime) -> str:
     """A moment as people read it in messages: "3 Dec 2026 17:00 UTC"."""
     utc = moment.astimezone(UTC)
     return f"{utc.day} {utc:%b %Y %H:%M} UTC"
-
-
-def _delegation_name(actor: Any) -> str:
-    return actor.delegation.name if getattr(actor, "delegation", None) else ""
 
 
 def _lock(statement: Statement) -> Statement:
@@ -80,7 +77,7 @@ def _save_transition(
         statement,
         before=before,
         after={**after, "grants": changes},
-        delegation=_delegation_name(actor),
+        delegation=delegation_of(actor),
         note=note,
     )
 
@@ -164,7 +161,7 @@ def create_statement(
         "workflow.grant",
         statement,
         after={"grants": grants.regrant(statement)},
-        delegation=_delegation_name(actor),
+        delegation=delegation_of(actor),
     )
     return statement
 
