@@ -71,6 +71,13 @@ class Statement(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    slug = models.SlugField(
+        max_length=120,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="The public address, given at publication: its date and title. Never changes.",
+    )
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -123,8 +130,9 @@ class Statement(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         self.consultation_deadline = None
 
     @transition(field=state, source=State.SIGN_ON, target=State.PUBLISHED)
-    def publish(self, *, at: datetime) -> None:
+    def publish(self, *, at: datetime, slug: str) -> None:
         self.published_at = at
+        self.slug = slug
 
     @transition(
         field=state,

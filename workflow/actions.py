@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django_fsm import can_proceed
 
 from audit.actions import record
@@ -288,6 +289,18 @@ def return_to_drafting(actor: Any, statement: Statement) -> Statement:
     return statement
 
 
+def public_slug(title: str, published_at: datetime) -> str:
+    """A readable, permanent address: the publication date (UTC) and the title, made unique."""
+    words = slugify(title)[:100].rstrip("-") or "statement"
+    base = f"{published_at.astimezone(UTC):%Y-%m-%d}-{words}"
+    taken = set(Statement.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
 @transaction.atomic
 def publish(actor: Any, statement: Statement) -> Statement:
     """Publish the signed text with its signatories. Needs the statement's minimum signatures."""
@@ -304,9 +317,15 @@ def publish(actor: Any, statement: Statement) -> Statement:
             f"Publishing needs at least {statement.min_signatures} signature(s); {signed} so far."
         )
     before = {"state": statement.state}
-    statement.publish(at=timezone.now())
+    now = timezone.now()
+    statement.publish(at=now, slug=public_slug(statement.title, now))
     _save_transition(
-        actor, statement, "publish", before, ["published_at"], note=f"{signed} signatories"
+        actor,
+        statement,
+        "publish",
+        before,
+        ["published_at", "slug"],
+        note=f"{signed} signatories",
     )
     announce(statement, change="publish", actor=actor, state_changed=True)
     _tell(

@@ -179,8 +179,8 @@ def published_statements() -> QuerySet[Statement]:
     )
 
 
-def published_statement(pk: int) -> Statement:
-    statement = published_statements().filter(pk=pk).first()
+def published_statement(slug: str) -> Statement:
+    statement = published_statements().filter(slug=slug).first()
     if statement is None:
         raise Http404("No published statement here.")
     return statement

@@ -13,5 +13,5 @@ urlpatterns = [
         for step in views.STEPS
     ),
     path("published/", views.public_list, name="public_list"),
-    path("published/<int:pk>/", views.public_detail, name="public_detail"),
+    path("published/<slug:slug>/", views.public_detail, name="public_detail"),
 ]

@@ -116,8 +116,11 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         # The public reads published statements on the public site; anyone else logs in first,
         # whether or not the statement exists, so the redirect tells nothing.
-        if selectors.published_statements().filter(pk=pk).exists():
-            return redirect("workflow:public_detail", pk=pk)
+        slug = Statement.objects.filter(pk=pk, state=Statement.State.PUBLISHED).values_list(
+            "slug", flat=True
+        )
+        if slug:
+            return redirect("workflow:public_detail", slug=slug[0])
         return redirect_to_login(request.get_full_path())
     checker = checker_for(request.user)
     statement = selectors.statement_for(request.user, pk, checker)
@@ -191,8 +194,8 @@ def public_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    statement = selectors.published_statement(pk)
+def public_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    statement = selectors.published_statement(slug)
     revision = statement.frozen_revision
     return render(
         request,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -251,7 +251,7 @@ def test_the_state_field_cannot_be_set_directly(make_statement: StatementMaker) 
     with pytest.raises(AttributeError):
         statement.state = State.PUBLISHED
     with pytest.raises(TransitionNotAllowed):
-        statement.publish(at=timezone.now())
+        statement.publish(at=timezone.now(), slug="x")
 
 
 def test_a_delegation_that_leaves_stops_seeing_unpublished_work(
@@ -270,3 +270,14 @@ def test_a_delegation_that_leaves_stops_seeing_unpublished_work(
     assert not statements_visible_to(other_signatory).exists()
     with pytest.raises(PermissionDenied):
         actions.sign_on(other_signatory, statement)
+
+
+def test_publication_gives_a_permanent_address_with_the_date_and_title(
+    make_statement: StatementMaker, coordinator: User
+) -> None:
+    first = make_statement("published", title="Joint Statement on Internet Shutdowns!")
+    assert first.published_at is not None
+    day = first.published_at.astimezone(UTC).strftime("%Y-%m-%d")
+    assert first.slug == f"{day}-joint-statement-on-internet-shutdowns"
+    second = make_statement("published", title="Joint statement on internet shutdowns")
+    assert second.slug == f"{day}-joint-statement-on-internet-shutdowns-2"

@@ -214,11 +214,11 @@ def test_public_pages_show_signatories_in_collation_order(
 
         sync_groups(signatory)
         actions.sign_on(signatory, statement)
-    actions.publish(coordinator, statement)
+    statement = actions.publish(coordinator, statement)
     anonymous = client_for(None)
     listing = anonymous.get(reverse("workflow:public_list")).content.decode()
     assert "Joint statement on internet shutdowns" in listing
-    page = anonymous.get(reverse("workflow:public_detail", args=[statement.pk])).content.decode()
+    page = anonymous.get(reverse("workflow:public_detail", args=[statement.slug])).content.decode()
     order = ["Argentina", "Republic of Korea", "The Maldives", "The Netherlands"]
     positions = [page.index(name) for name in order]
     assert positions == sorted(positions)
