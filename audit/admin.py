@@ -10,7 +10,14 @@ from audit.models import AuditEntry
 class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
     """Read-only: the record is appended by actions and never edited by hand."""
 
-    list_display = ["created_at", "actor_name", "actor_delegation", "action", "target_repr"]
+    list_display = [
+        "sequence",
+        "created_at",
+        "actor_name",
+        "actor_delegation",
+        "action",
+        "target_repr",
+    ]
     list_filter = ["action"]
     search_fields = ["actor_name", "target_repr", "action"]
     date_hierarchy = "created_at"

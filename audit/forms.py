@@ -1,0 +1,50 @@
+"""The audit page's filter: which entries to show."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.contenttypes.models import ContentType
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class AuditFilterForm(forms.Form):
+    """Entries whose action starts with ``action``, by an actor matching ``actor``, written
+    between ``since`` and ``until`` (whole UTC days, both included), about ``target_type`` and,
+    if given, the one target ``target_id``."""
+
+    action = forms.RegexField(
+        label="Action starts with",
+        required=False,
+        max_length=80,
+        regex=r"^[a-z_.]+$",
+        error_messages={
+            "invalid": "An action code is lower-case letters, dots and underscores, "
+            "e.g. workflow. or drafts.save_revision."
+        },
+    )
+    actor = forms.CharField(label="Actor", required=False, max_length=160)
+    since = forms.DateField(label="From (UTC)", required=False, widget=DATE_WIDGET)
+    until = forms.DateField(label="To (UTC)", required=False, widget=DATE_WIDGET)
+    target_type = forms.ChoiceField(label="Target", required=False)
+    target_id = forms.CharField(label="Target id", required=False, max_length=64)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kinds = ContentType.objects.order_by("app_label", "model").values_list("app_label", "model")
+        target_type = self.fields["target_type"]
+        assert isinstance(target_type, forms.ChoiceField)
+        target_type.choices = [("", "Any")] + [
+            (f"{app}.{model}", f"{app}.{model}") for app, model in kinds
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            raise forms.ValidationError("The start date is after the end date.")
+        if cleaned.get("target_id") and not cleaned.get("target_type"):
+            self.add_error("target_type", "Choose what kind of target the id is of.")
+        return cleaned

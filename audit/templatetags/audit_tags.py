@@ -1,0 +1,43 @@
+"""How an audit entry's before and after read on a page."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django import template
+
+from audit.models import AuditEntry
+
+register = template.Library()
+
+ABSENT = object()
+
+
+@dataclass(frozen=True)
+class Change:
+    """One key of an entry's before/after: its value before and after ("" when absent)."""
+
+    key: str
+    before: str
+    after: str
+
+
+def _shown(value: Any) -> str:
+    if value is ABSENT:
+        return ""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+@register.filter
+def changes(entry: AuditEntry) -> list[Change]:
+    """The keys of the entry's before and after, in order, each with both values as text."""
+    before = entry.before if isinstance(entry.before, dict) else {"": entry.before}
+    after = entry.after if isinstance(entry.after, dict) else {"": entry.after}
+    keys = list(before) + [key for key in after if key not in before]
+    return [
+        Change(key, _shown(before.get(key, ABSENT)), _shown(after.get(key, ABSENT))) for key in keys
+    ]
