@@ -7,14 +7,19 @@ their delegation, role and chairs: every action here that changes one of those r
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from audit.actions import record
-from delegations.models import Body, Delegation, User, collation_key
+from delegations.models import ApiToken, Body, Delegation, User, collation_key
 
 ADVISORY_NETWORK_GROUP = "advisory-network"
 COORDINATION_UNIT_GROUP = "coordination-unit"
@@ -262,3 +267,68 @@ def change_person(
 def person_facts(person: User) -> dict[str, Any]:
     """What the audit record keeps of a person: e-mail, role, delegation, active."""
     return _person_facts(person)
+
+
+# --- personal API tokens ---------------------------------------------------------------------
+
+API_TOKEN_PREFIX = "acc_"
+# The last use is written at most this often, so a busy script does not write on every call.
+TOKEN_USE_GRANULARITY = timedelta(minutes=1)
+
+
+def hash_api_token(secret: str) -> str:
+    """How a token's secret is kept: its SHA-256 (the secret is random, so no salt is needed)."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def create_api_token(actor: User, *, name: str) -> tuple[ApiToken, str]:
+    """Make a personal API token for ``actor``; returns it and its secret, shown only now."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValueError("Name the token after what it is for.")
+    secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=actor, name=name[:100], key_hash=hash_api_token(secret), prefix=secret[:8]
+    )
+    record(
+        actor,
+        "delegations.create_api_token",
+        token,
+        after={"name": token.name, "prefix": token.prefix},
+        delegation=delegation_of(actor),
+    )
+    return token, secret
+
+
+@transaction.atomic
+def revoke_api_token(actor: User, token: ApiToken) -> ApiToken:
+    """Revoke one of ``actor``'s own tokens: from now on it is refused (401).
+
+    Raises ``PermissionDenied`` for another person's token. Revoking twice changes nothing.
+    """
+    locked = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if locked.user_id != actor.pk:
+        raise PermissionDenied("You may revoke only your own tokens.")
+    if locked.revoked_at is not None:
+        return locked
+    locked.revoked_at = timezone.now()
+    locked.save(update_fields=["revoked_at"])
+    record(
+        actor,
+        "delegations.revoke_api_token",
+        locked,
+        before={"revoked": False},
+        after={"revoked": True, "name": locked.name, "prefix": locked.prefix},
+        delegation=delegation_of(actor),
+    )
+    return locked
+
+
+def note_api_token_use(token: ApiToken) -> None:
+    """Remember when the token was last used, to the minute; not audited (it is no change)."""
+    now = timezone.now()
+    if token.last_used_at is not None and now - token.last_used_at < TOKEN_USE_GRANULARITY:
+        return
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    token.last_used_at = now

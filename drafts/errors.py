@@ -19,9 +19,13 @@ class Conflict(Exception):
 
     code = "conflict"
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, code: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        if code is not None:
+            # Names the reason for API clients where one class serves several (e.g.
+            # "transition_not_allowed", "deadline_passed", "quorum_not_met").
+            self.code = code
 
 
 class EditingClosed(Conflict):
@@ -67,6 +71,8 @@ class MergeConflict(StaleEdit):
 class InvalidText(ValueError):
     """The text cannot be a revision: empty, or over ``ACCORD_MAX_TEXT_BYTES`` (400)."""
 
+    code = "invalid_text"
+
 
 class CommentsClosed(Conflict):
     """Nobody comments once sign-on has opened; the threads stay readable."""
@@ -108,6 +114,8 @@ class InvalidInput(ValueError):
     """What a person sent cannot be used (400). ``field`` names the form field it concerns,
     or is None for the form as a whole; the message says what to change."""
 
+    code = "invalid"
+
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
@@ -115,8 +123,8 @@ class InvalidInput(ValueError):
 
 
 class InvalidComment(InvalidInput):
-    pass
+    code = "invalid_comment"
 
 
 class InvalidAmendment(InvalidInput):
-    pass
+    code = "invalid_amendment"

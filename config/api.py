@@ -1,0 +1,159 @@
+"""What every API view shares: the page size, and one shape for every error.
+
+Every error body carries ``code`` (stable, for programs) and ``detail`` (for people), the same
+refusals the pages give: 400 bad input, 401 no credentials or a revoked token, 403 may see but
+not do, 404 does not exist or may not be seen, 409 the statement's state refuses it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+from rest_framework import exceptions, serializers
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+from drafts.errors import Conflict, InvalidInput, InvalidText, MergeConflict
+
+
+class Pagination(PageNumberPagination):
+    """50 a page by default; ``page_size`` up to 200."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class Error(serializers.Serializer[Any]):
+    """The body of every error response."""
+
+    code = serializers.CharField(help_text="Stable and machine-readable, e.g. `stale_edit`.")
+    detail = serializers.CharField(help_text="What happened and what to do, for a person.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="For invalid input: the problems, by field (`non_field_errors` for the whole).",
+    )
+
+
+class Passage(serializers.Serializer[Any]):
+    base = serializers.CharField()
+    theirs = serializers.CharField()
+    mine = serializers.CharField()
+
+
+class MergeConflictError(Error):
+    """A 409 of a save. With code ``merge_conflict`` nothing was saved, and it carries what
+    settles it: ``proposal`` merges both edits, with the sender's wording where they collide;
+    send it again (amended) with ``base`` = ``current``. Other codes carry only the message."""
+
+    base = serializers.IntegerField(required=False)
+    current = serializers.IntegerField(required=False)
+    newer = serializers.ListField(child=serializers.IntegerField(), required=False)
+    conflicts = Passage(many=True, required=False)
+    proposal = serializers.CharField(required=False)
+
+
+def error_responses(*statuses: int) -> dict[int, Any]:
+    """The error responses of an operation, for its schema."""
+    return {status: Error for status in statuses}
+
+
+def _body(code: str, detail: str, **more: Any) -> dict[str, Any]:
+    return {"code": code, "detail": detail, **more}
+
+
+def _conflict(conflict: Conflict) -> dict[str, Any]:
+    body = _body(conflict.code, conflict.message)
+    if isinstance(conflict, MergeConflict):
+        body.update(
+            base=conflict.base.number,
+            current=conflict.current.number,
+            newer=[revision.number for revision in conflict.newer],
+            conflicts=[
+                {"base": p.base, "theirs": p.theirs, "mine": p.mine} for p in conflict.conflicts
+            ],
+            proposal=conflict.proposal,
+        )
+    return body
+
+
+def _flatten(detail: Any, field: str = "") -> dict[str, list[str]]:
+    """A validation error's detail (nested lists and dicts) as messages by dotted field name."""
+    problems: dict[str, list[str]] = {}
+    if isinstance(detail, dict):
+        for name, value in detail.items():
+            for key, messages in _flatten(value, f"{field}.{name}" if field else str(name)).items():
+                problems.setdefault(key, []).extend(messages)
+    elif isinstance(detail, list):
+        for value in detail:
+            for key, messages in _flatten(value, field).items():
+                problems.setdefault(key, []).extend(messages)
+    else:
+        problems.setdefault(field or "non_field_errors", []).append(str(detail))
+    return problems
+
+
+def invalid(problems: dict[str, list[str]]) -> Response:
+    """400 with the problems by field, and all of them in ``detail``."""
+    summary = " ".join(
+        message if name == "non_field_errors" else f"{name}: {message}"
+        for name, messages in problems.items()
+        for message in messages
+    )
+    return Response(_body("invalid", summary or "Invalid input.", errors=problems), status=400)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Turn the actions' refusals, and DRF's own, into ``{"code", "detail"}`` responses."""
+    if isinstance(exc, Conflict):
+        return Response(_conflict(exc), status=409)
+    if isinstance(exc, ConcurrentTransition):
+        return Response(
+            _body(
+                "concurrent_transition",
+                "Someone changed this statement's state at the same moment. Reload it to see "
+                "where it stands now.",
+            ),
+            status=409,
+        )
+    if isinstance(exc, TransitionNotAllowed):
+        return Response(
+            _body("transition_not_allowed", "The statement's current state does not allow that."),
+            status=409,
+        )
+    if isinstance(exc, InvalidInput):
+        field = exc.field or "non_field_errors"
+        return Response(
+            _body(exc.code, exc.message, errors={field: [exc.message]}),
+            status=400,
+        )
+    if isinstance(exc, InvalidText):
+        return Response(_body(InvalidText.code, str(exc), errors={"text": [str(exc)]}), status=400)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(str(exc) or "Not found.")
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or "You may not do this.")
+    if isinstance(exc, exceptions.ValidationError):
+        response = invalid(_flatten(exc.detail))
+        return response
+    # Imported here: DRF imports this module while it builds its views.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    detail = getattr(exc, "detail", "")
+    code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
+    response.data = _body(str(code), str(detail))
+    return response
+
+
+def docs(request: HttpRequest) -> HttpResponse:
+    """The API's documentation for people: swagger-ui from Accord's own static files."""
+    return render(request, "api/docs.html", {"schema_url": reverse("api:schema")})

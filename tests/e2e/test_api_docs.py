@@ -1,0 +1,44 @@
+"""The API's documentation page and the profile's tokens, in a real browser, under the
+Content Security Policy: swagger-ui comes from Accord's own static files, and nothing it does
+is refused by the policy."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from delegations.models import User
+from tests.e2e.conftest import screenshot
+from tests.e2e.test_sign_on import log_in
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def test_the_docs_render_under_the_csp(page: Page, pen_delegate: User) -> None:
+    problems: list[str] = []
+    page.on(
+        "console",
+        lambda message: problems.append(message.text) if message.type == "error" else None,
+    )
+    page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))
+    log_in(page, pen_delegate)
+
+    page.goto("/accounts/profile/")
+    page.get_by_label("Name").fill("Docs test")
+    page.get_by_role("button", name="Create token").click()
+    secret = page.get_by_test_id("token-secret").inner_text()
+    assert secret.startswith("acc_")
+
+    # The pages before need WebSockets, which this (WSGI) live server does not serve; the
+    # docs page has none.
+    problems.clear()
+    page.goto("/api/docs/")
+    expect(page.get_by_role("heading", name="Accord API")).to_be_visible()
+    expect(page.get_by_text("/api/statements/{id}/transitions/open_sign_on/")).to_be_visible()
+    screenshot(page, "api-docs")
+    csp = [p for p in problems if "Content Security Policy" in p or "failed:" in p]
+    assert not csp, "\n".join(csp)
+    assert not problems, "\n".join(problems)
