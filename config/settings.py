@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "channels",
     "guardian",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # swagger-ui served from our own static files, not a CDN
     "audit",
     "notifications",
     "delegations",
@@ -203,6 +206,48 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# --- The JSON API ---------------------------------------------------------------------------
+# Personal API tokens first: a request without credentials then gets 401 with a
+# WWW-Authenticate header. Session writes from the browser need the CSRF token.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "delegations.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    # JSON only: DRF's browsable pages carry inline scripts the CSP refuses; /api/docs/ is
+    # the page for people.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Accord API",
+    "VERSION": "1.0.0",
+    "DESCRIPTION": (
+        "Draft, consult on, sign and publish the coalition's joint statements. Authenticate "
+        "with a personal API token (`Authorization: Bearer acc_…`, created on your profile "
+        "page) or, from the browser, with your session and the CSRF token. Every error has a "
+        "machine-readable `code` and a `detail` a person can read: 400 bad input, 401 no or a "
+        "revoked token, 403 you may see it but not do this, 404 it does not exist or you may "
+        "not see it, 409 the statement's state refuses it."
+    ),
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "StatementStateEnum": "drafts.models.Statement.State",
+        "StatementKindEnum": "drafts.models.Statement.Kind",
+        "AmendmentKindEnum": "drafts.models.Amendment.Kind",
+        "AmendmentStatusEnum": "drafts.models.Amendment.Status",
+        "SignatureStatusEnum": "workflow.models.Signature.Status",
+        "RoleEnum": "delegations.models.User.Role",
+    },
+}
+
 # --- Mail -----------------------------------------------------------------------------------
 MAILERS: dict[str, dict[str, object]] = {
     "default": {
@@ -225,6 +270,9 @@ ACCORD_BASE_URL = os.environ.get("ACCORD_BASE_URL", "http://127.0.0.1:8000")
 
 # The most a statement's text may hold; larger drafts are refused with a form error.
 ACCORD_MAX_TEXT_BYTES = 200_000
+
+# The largest file the public verification page reads (.txt, .md or .docx).
+ACCORD_VERIFY_MAX_UPLOAD_BYTES = int(os.environ.get("ACCORD_VERIFY_MAX_UPLOAD_BYTES", "1000000"))
 
 LOGGING = {
     "version": 1,

@@ -10,7 +10,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, trans
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from delegations.models import Body, Delegation
-from drafts.text import short_hash
+from drafts.text import short_hash, words_hash
 
 # How long what people write beside a statement may be, in characters.
 COMMENT_MAX_LENGTH = 10_000
@@ -78,6 +78,19 @@ class Statement(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         blank=True,
         help_text="The public address, given at publication: its date and title. Never changes.",
     )
+    accepts_late_signatures = models.BooleanField(
+        default=False,
+        help_text="Whether, once published, it still takes the signatures of members that "
+        "cleared it late. The text never changes.",
+    )
+    words_hash = models.CharField(
+        "SHA-256 of the signed text's words",
+        max_length=64,
+        blank=True,
+        db_index=True,
+        help_text="Set at publication: the hash of the signed text's words and punctuation, "
+        "markup and spacing aside, so a copy of it in another format can be verified.",
+    )
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -133,6 +146,8 @@ class Statement(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     def publish(self, *, at: datetime, slug: str) -> None:
         self.published_at = at
         self.slug = slug
+        if self.frozen_revision is not None:
+            self.words_hash = words_hash(self.frozen_revision.text)
 
     @transition(
         field=state,
@@ -197,6 +212,8 @@ class Revision(models.Model):
 
     class Meta:
         ordering = ["statement", "number"]
+        # A text is verified by looking its hash up.
+        indexes = [models.Index(fields=["content_hash"], name="revision_content_hash")]
         constraints = [
             models.UniqueConstraint(
                 fields=["statement", "number"], name="one_revision_number_per_statement"

@@ -330,3 +330,35 @@ def discussion_of(
         open_thread_count=sum(1 for t in threads.values() if not t.comment.is_resolved),
         open_amendment_count=sum(1 for a in amendments if a.is_open),
     )
+
+
+def threads_of(statement: Statement) -> list[Comment]:
+    """The statement's comment threads, oldest first, each with ``thread_replies`` (oldest
+    first): two queries, however many comments."""
+    people = ("author", "delegation", "resolved_by", "paragraph", "revision")
+    replies = Comment.objects.select_related(*people).order_by("created_at", "id")
+    return list(
+        Comment.objects.filter(statement=statement, parent__isnull=True)
+        .select_related(*people)
+        .prefetch_related(Prefetch("replies", queryset=replies, to_attr="thread_replies"))
+        .order_by("created_at", "id")
+    )
+
+
+def amendments_of(statement: Statement) -> list[Amendment]:
+    """The statement's amendments, oldest first, with who proposed and decided them and the
+    revisions they refer to: one query, however many amendments."""
+    return list(
+        Amendment.objects.filter(statement=statement)
+        .select_related(
+            "paragraph",
+            "delegation",
+            "author",
+            "decided_by",
+            "proposed_against",
+            "base_revision",
+            "outdated_by",
+            "resulting_revision",
+        )
+        .order_by("created_at", "id")
+    )

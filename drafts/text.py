@@ -59,3 +59,13 @@ def plain_text(text: str) -> str:
     every run of white space as one space. A quote copied from the page is found in it."""
     html = _markdown.render(text)
     return " ".join(unescape(nh3.clean(html, tags=set())).split())
+
+
+def words_hash(text: str) -> str:
+    """SHA-256 (hex) of the words of ``text`` as a reader sees them (``plain_text``).
+
+    Two texts share it when they have the same words and punctuation in the same order,
+    whatever their Markdown, list numbers, line breaks or spacing: the same text copied from
+    a page, or saved as a Word document.
+    """
+    return hashlib.sha256(plain_text(canonical_text(text)).encode("utf-8")).hexdigest()

@@ -23,6 +23,7 @@ class Event(models.TextChoices):
     SIGNATURE_GIVEN = "signature_given", "Signature given"
     SIGNATURE_WITHDRAWN = "signature_withdrawn", "Signature withdrawn"
     SIGNATURE_DECLINED = "signature_declined", "Sign-on declined"
+    SIGNATURE_REMOVED = "signature_removed", "Signature removed from a published statement"
     DEADLINE_APPROACHING = "deadline_approaching", "Deadline approaching"
     DEADLINE_PASSED = "deadline_passed", "Deadline passed"
 

@@ -8,13 +8,15 @@ from typing import Any
 from notifications.models import Delivery, DeliveryPreference, Event
 
 # What a signatory must not miss reaches them by e-mail unless they say otherwise: a sign-on
-# opening, its deadline, and their signature made void. Everything else stays in Accord.
+# opening, its deadline, and their signature made void or removed. Everything else stays in
+# Accord.
 SIGNATORY_EMAIL_EVENTS = frozenset(
     {
         Event.SIGN_ON_OPENED,
         Event.DEADLINE_APPROACHING,
         Event.DEADLINE_PASSED,
         Event.RETURNED_TO_DRAFTING,
+        Event.SIGNATURE_REMOVED,
     }
 )
 

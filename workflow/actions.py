@@ -85,7 +85,10 @@ def _save_transition(
 
 def _require_future(deadline: datetime | None, what: str) -> None:
     if deadline is not None and deadline <= timezone.now():
-        raise Conflict(f"The {what} deadline {format_utc(deadline)} has already passed.")
+        raise Conflict(
+            f"The {what} deadline {format_utc(deadline)} has already passed.",
+            code="deadline_passed",
+        )
 
 
 # --- who is told -----------------------------------------------------------------------------
@@ -108,6 +111,10 @@ def _pen_holders(statement: Statement) -> Q:
 
 def _chairs(statement: Statement) -> Q:
     return Q(chaired_bodies=statement.body_id)
+
+
+def _coordinators() -> Q:
+    return Q(role=User.Role.COORDINATOR)
 
 
 def _advisers(statement: Statement) -> Q:
@@ -180,7 +187,8 @@ def open_consultation(
     if not can_proceed(statement.open_consultation):
         raise Conflict(
             "Consultation can only be opened on a draft; this statement is in "
-            f"{_state_label(statement)}."
+            f"{_state_label(statement)}.",
+            code="transition_not_allowed",
         )
     _require_future(deadline, "consultation")
     before = {"state": statement.state}
@@ -215,11 +223,13 @@ def open_sign_on(actor: Any, statement: Statement, *, deadline: datetime) -> Sta
         if statement.state == State.DRAFT:
             raise Conflict(
                 "A joint statement goes to consultation before sign-on; only a rapid response "
-                "may go to sign-on straight from drafting."
+                "may go to sign-on straight from drafting.",
+                code="transition_not_allowed",
             )
         raise Conflict(
             f"Sign-on can only be opened from drafting or consultation; this statement is in "
-            f"{_state_label(statement)}."
+            f"{_state_label(statement)}.",
+            code="transition_not_allowed",
         )
     _require_future(deadline, "sign-on")
     before = {"state": statement.state}
@@ -263,7 +273,8 @@ def return_to_drafting(actor: Any, statement: Statement) -> Statement:
     if not can_proceed(statement.return_to_drafting):
         raise Conflict(
             f"Only a statement in consultation or sign-on can return to drafting; this one is "
-            f"in {_state_label(statement)}."
+            f"in {_state_label(statement)}.",
+            code="transition_not_allowed",
         )
     before = {"state": statement.state}
     statement.return_to_drafting()
@@ -309,12 +320,14 @@ def publish(actor: Any, statement: Statement) -> Statement:
     if not can_proceed(statement.publish):
         raise Conflict(
             "Only a statement in sign-on can be published; this one is in "
-            f"{_state_label(statement)}."
+            f"{_state_label(statement)}.",
+            code="transition_not_allowed",
         )
     signed = _signed_count(statement)
     if signed < statement.min_signatures:
         raise Conflict(
-            f"Publishing needs at least {statement.min_signatures} signature(s); {signed} so far."
+            f"Publishing needs at least {statement.min_signatures} signature(s); {signed} so far.",
+            code="quorum_not_met",
         )
     before = {"state": statement.state}
     now = timezone.now()
@@ -324,7 +337,7 @@ def publish(actor: Any, statement: Statement) -> Statement:
         statement,
         "publish",
         before,
-        ["published_at", "slug"],
+        ["published_at", "slug", "words_hash"],
         note=f"{signed} signatories",
     )
     announce(statement, change="publish", actor=actor, state_changed=True)
@@ -347,7 +360,10 @@ def withdraw(actor: Any, statement: Statement, *, reason: str) -> Statement:
         f"Only the chairs of {statement.body} and coordinators may withdraw a statement.",
     )
     if not can_proceed(statement.withdraw):
-        raise Conflict(f"This statement is {_state_label(statement)} and cannot be withdrawn.")
+        raise Conflict(
+            f"This statement is {_state_label(statement)} and cannot be withdrawn.",
+            code="transition_not_allowed",
+        )
     if not reason.strip():
         raise Conflict("Give the reason for withdrawing the statement.")
     before = {"state": statement.state}
@@ -373,18 +389,39 @@ def withdraw(actor: Any, statement: Statement, *, reason: str) -> Statement:
 # --- sign-on ---------------------------------------------------------------------------------
 
 
-def _open_for_responses(actor: Any, statement: Statement) -> None:
+def _open_for_responses(actor: Any, statement: Statement, *, signing: bool = False) -> bool:
+    """Check the actor may answer the sign-on now; returns whether a signature would be late.
+
+    A published statement takes signatures (never a decline or a withdrawal) only while its
+    chairs keep it open to late signatures; the sign-on deadline no longer applies then.
+    """
     _require(
         permissions.can_respond_to_sign_on(actor, statement),
         "Only a signatory of a member delegation may sign on, decline or withdraw a signature.",
     )
+    if statement.state == State.PUBLISHED:
+        if not signing:
+            raise Conflict(
+                "A signature on a published statement is final: it can be neither declined nor "
+                "withdrawn. Only a coordinator can remove it.",
+                code="signature_final",
+            )
+        if not statement.accepts_late_signatures:
+            raise Conflict(
+                "This statement is published and no longer takes signatures; its chairs may "
+                "open it to late signatures.",
+                code="late_signatures_closed",
+            )
+        return True
     if statement.state != State.SIGN_ON:
         raise Conflict(
-            f"This statement is not open for sign-on; it is in {_state_label(statement)}."
+            f"This statement is not open for sign-on; it is in {_state_label(statement)}.",
+            code="transition_not_allowed",
         )
     deadline = statement.sign_on_deadline
     if deadline is not None and deadline <= timezone.now():
-        raise Conflict(f"Sign-on closed on {format_utc(deadline)}.")
+        raise Conflict(f"Sign-on closed on {format_utc(deadline)}.", code="deadline_passed")
+    return False
 
 
 def _current_response(statement: Statement, delegation: Delegation) -> Signature | None:
@@ -430,29 +467,47 @@ RESPONSE_EVENTS = {
 
 
 def _record_response(
-    actor: Any, statement: Statement, action: str, before: str | None, signature: Signature
+    actor: Any,
+    statement: Statement,
+    action: str,
+    before: str | None,
+    signature: Signature,
+    *,
+    late: bool = False,
 ) -> None:
-    """Audit the answer, tell the chairs, the pen-holders and the delegation, update pages."""
+    """Audit the answer, tell the chairs, the pen-holders and the delegation, update pages.
+
+    A late signature, on a published statement, is told to the chairs, the coordinators and
+    the delegation: the pen-holders' work ended at publication.
+    """
     announce(statement, change=action, actor=actor, state_changed=False)
+    signed = _signed_count(statement)
+    audience = _coordinators() if late else _pen_holders(statement)
     _tell(
         RESPONSE_EVENTS[action],
         actor,
         statement,
-        _people(_chairs(statement), _pen_holders(statement), Q(delegation=signature.delegation_id)),
-        detail=f"{_signed_count(statement)} signed so far",
+        _people(_chairs(statement), audience, Q(delegation=signature.delegation_id)),
+        detail=f"Late signature, after publication: {signed} signatories now"
+        if late
+        else f"{signed} signed so far",
     )
+    after: dict[str, Any] = {
+        "delegation": signature.delegation.code,
+        "status": signature.status,
+        "revision": signature.revision.number,
+        "hash": signature.content_hash,
+    }
+    if late:
+        after["late"] = True
     record(
         actor,
         f"workflow.{action}",
         statement,
         before={"delegation": signature.delegation.code, "status": before},
-        after={
-            "delegation": signature.delegation.code,
-            "status": signature.status,
-            "revision": signature.revision.number,
-            "hash": signature.content_hash,
-        },
+        after=after,
         delegation=signature.delegation.name,
+        note="After publication" if late else "",
     )
 
 
@@ -460,10 +515,14 @@ def _record_response(
 def sign_on(actor: Any, statement: Statement) -> Signature:
     """Sign the frozen revision for the actor's delegation.
 
-    Raises ``Conflict`` if the delegation has already signed, or sign-on is closed.
+    In sign-on, or after publication while the statement takes late signatures: the same
+    revision and hash either way, and a signature given after publication is a late one.
+    Raises ``Conflict`` if the delegation has already signed, if a coordinator removed its
+    signature from the published statement (it cannot sign that statement again), or if
+    sign-on is closed.
     """
     statement = _lock(statement)
-    _open_for_responses(actor, statement)
+    late = _open_for_responses(actor, statement, signing=True)
     delegation = actor.delegation
     frozen = statement.frozen_revision
     assert frozen is not None, "a statement in sign-on always has a frozen revision"
@@ -471,6 +530,12 @@ def sign_on(actor: Any, statement: Statement) -> Signature:
     existing = _current_response(statement, delegation)
     if existing is not None and existing.status == Signature.Status.SIGNED:
         raise Conflict(f"{delegation.name} has already signed on.")
+    if existing is not None and existing.status == Signature.Status.REMOVED:
+        raise Conflict(
+            f"A coordinator removed the signature of {delegation.name} from this statement; "
+            "it cannot sign it again.",
+            code="signature_removed",
+        )
     previous = existing.status if existing else None
     if existing is None:
         signature = _first_response(actor, statement, Signature.Status.SIGNED, now)
@@ -492,7 +557,7 @@ def sign_on(actor: Any, statement: Statement) -> Signature:
                 "changed_at",
             ]
         )
-    _record_response(actor, statement, "sign_on", previous, signature)
+    _record_response(actor, statement, "sign_on", previous, signature, late=late)
     return signature
 
 
@@ -538,3 +603,127 @@ def withdraw_signature(actor: Any, statement: Statement) -> Signature:
     existing.save(update_fields=["status", "given_by", "changed_at"])
     _record_response(actor, statement, "withdraw_signature", Signature.Status.SIGNED, existing)
     return existing
+
+
+# --- after publication -----------------------------------------------------------------------
+
+
+def _set_late_signatures(actor: Any, statement: Statement, *, accepts: bool) -> Statement:
+    statement = _lock(statement)
+    _require(
+        permissions.can_manage_late_signatures(actor, statement),
+        f"Only the chairs of {statement.body} may open or close a statement to late signatures.",
+    )
+    if statement.state != State.PUBLISHED:
+        raise Conflict(
+            "Only a published statement takes late signatures; this one is in "
+            f"{_state_label(statement)}.",
+            code="transition_not_allowed",
+        )
+    if statement.accepts_late_signatures == accepts:
+        raise Conflict(
+            "This statement already takes late signatures."
+            if accepts
+            else "This statement does not take late signatures.",
+            code="transition_not_allowed",
+        )
+    action = "open_late_signatures" if accepts else "close_late_signatures"
+    statement.accepts_late_signatures = accepts
+    statement.save(update_fields=["accepts_late_signatures", "updated_at"])
+    record(
+        actor,
+        f"workflow.{action}",
+        statement,
+        before={"accepts_late_signatures": not accepts},
+        after={"accepts_late_signatures": accepts},
+        delegation=delegation_of(actor),
+    )
+    announce(statement, change=action, actor=actor, state_changed=False)
+    return statement
+
+
+@transaction.atomic
+def open_late_signatures(actor: Any, statement: Statement) -> Statement:
+    """Let member delegations that cleared the published text late sign it; the text stays.
+
+    Chairs of the statement's body only (``PermissionDenied``); a published statement not
+    already open to them (``Conflict``). The signatories of member delegations that have not
+    signed are told.
+    """
+    statement = _set_late_signatures(actor, statement, accepts=True)
+    answered = set(
+        Signature.objects.filter(
+            statement=statement, status__in=[Signature.Status.SIGNED, Signature.Status.REMOVED]
+        ).values_list("delegation_id", flat=True)
+    )
+    signatories = _people(Q(delegation__is_member=True, role=User.Role.SIGNATORY))
+    _tell(
+        Event.SIGN_ON_OPENED,
+        actor,
+        statement,
+        [person for person in signatories if person.delegation_id not in answered],
+        detail="Published, and open to late signatures",
+    )
+    return statement
+
+
+@transaction.atomic
+def close_late_signatures(actor: Any, statement: Statement) -> Statement:
+    """Stop taking late signatures on the published statement (chairs of its body only)."""
+    return _set_late_signatures(actor, statement, accepts=False)
+
+
+@transaction.atomic
+def remove_signature(
+    actor: Any, statement: Statement, delegation: Delegation, *, reason: str
+) -> Signature:
+    """Take a delegation's signature off a published statement, with the reason on the record.
+
+    The row stays (status ``removed``, with the reason and who removed it); the public page
+    and the count no longer show it, and the delegation cannot sign the statement again.
+    Raises ``PermissionDenied`` for anyone but a coordinator, ``Conflict`` if the statement is
+    not published, no reason is given, or the delegation has no signature on it.
+    """
+    statement = _lock(statement)
+    _require(
+        permissions.can_remove_signature(actor, statement),
+        "Only coordinators may remove a signature from a published statement.",
+    )
+    if statement.state != State.PUBLISHED:
+        raise Conflict(
+            "Only a signature on a published statement can be removed; this statement is in "
+            f"{_state_label(statement)}. Before publication, the delegation withdraws it.",
+            code="transition_not_allowed",
+        )
+    reason = reason.strip()
+    if not reason:
+        raise Conflict("Give the reason for removing the signature.", code="reason_required")
+    signature = _current_response(statement, delegation)
+    if signature is None or signature.status != Signature.Status.SIGNED:
+        raise Conflict(
+            f"{delegation.name} has not signed this statement: there is no signature to remove.",
+            code="not_signed",
+        )
+    signature.status = Signature.Status.REMOVED
+    signature.removal_reason = reason
+    signature.removed_by = actor
+    signature.changed_at = timezone.now()
+    signature.save(update_fields=["status", "removal_reason", "removed_by", "changed_at"])
+    record(
+        actor,
+        "workflow.remove_signature",
+        statement,
+        before={"delegation": delegation.code, "status": Signature.Status.SIGNED},
+        after={"delegation": delegation.code, "status": signature.status, "reason": reason},
+        delegation=delegation_of(actor),
+        note=f"{delegation.name}: {reason}",
+    )
+    announce(statement, change="remove_signature", actor=actor, state_changed=False)
+    _tell(
+        Event.SIGNATURE_REMOVED,
+        actor,
+        statement,
+        _people(Q(delegation=delegation, role=User.Role.SIGNATORY), _chairs(statement)),
+        detail=f"{delegation.name}: {reason}",
+    )
+    return signature

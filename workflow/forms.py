@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 
 from delegations.models import Body, Delegation
 from drafts.forms import clean_statement_text
 from drafts.models import Statement
+from drafts.text import canonical_text
+from workflow.verification import UnreadableDocument, docx_text
 
 DEADLINE_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -117,3 +120,174 @@ class ThreadFilterForm(forms.Form):
             "invalid": "Choose a delegation by its two-letter code, or the advisory network."
         },
     )
+
+
+class RemoveSignatureForm(forms.Form):
+    """A coordinator takes one delegation's signature off a published statement."""
+
+    delegation = forms.ModelChoiceField(
+        queryset=Delegation.objects.all(),
+        to_field_name="code",
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "Choose the delegation whose signature to remove.",
+            "invalid_choice": "Choose the delegation whose signature to remove.",
+        },
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        label="Reason for removing it (kept on the record)",
+        error_messages={"required": "Give the reason for removing the signature."},
+    )
+
+    def clean_reason(self) -> str:
+        reason: str = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Give the reason for removing the signature.")
+        return reason
+
+
+class PublicSearchForm(forms.Form):
+    """The public list's search and filters, from the query string."""
+
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "Search for at most 200 characters."},
+    )
+    year = forms.IntegerField(
+        label="Year",
+        required=False,
+        min_value=1990,
+        max_value=2999,
+        widget=forms.Select,
+        error_messages={
+            "invalid": "Choose a year as four digits, e.g. 2026.",
+            "min_value": "Choose a year as four digits, e.g. 2026.",
+            "max_value": "Choose a year as four digits, e.g. 2026.",
+        },
+    )
+    body = forms.ModelChoiceField(
+        label="Body",
+        queryset=Body.objects.all(),
+        required=False,
+        empty_label="Any body",
+        error_messages={"invalid_choice": "There is no such body; choose one from the list."},
+    )
+    kind = forms.ChoiceField(
+        label="Kind",
+        required=False,
+        choices=[("", "Any kind"), *Statement.Kind.choices],
+        error_messages={"invalid_choice": "Choose a joint statement or a rapid response."},
+    )
+    page = forms.IntegerField(
+        required=False,
+        min_value=1,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": "Pages are numbered from 1.",
+            "min_value": "Pages are numbered from 1.",
+        },
+    )
+
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        year_field = self.fields["year"]
+        assert isinstance(year_field.widget, forms.Select)
+        year_field.widget.choices = [("", "Any year"), *((y, str(y)) for y in years)]
+
+    def clean_q(self) -> str:
+        return " ".join(self.cleaned_data["q"].split())
+
+
+VERIFY_EXTENSIONS = (".txt", ".md", ".docx")
+
+
+class VerifyForm(forms.Form):
+    """A text to verify: pasted, or read from a .txt, .md or .docx file.
+
+    ``cleaned_data["given"]`` is the text, from whichever was given.
+    """
+
+    text = forms.CharField(
+        label="Paste the text",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
+    )
+    file = forms.FileField(
+        label="Or choose a file (.txt, .md or .docx)",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(VERIFY_EXTENSIONS)}),
+    )
+
+    def _checked_size(self, text: str) -> str:
+        size = len(canonical_text(text).encode("utf-8"))
+        if size > settings.ACCORD_MAX_TEXT_BYTES:
+            raise forms.ValidationError(
+                f"The text is {size // 1000} KB; no published statement is over "
+                f"{settings.ACCORD_MAX_TEXT_BYTES // 1000} KB."
+            )
+        return text
+
+    def clean_text(self) -> str:
+        return self._checked_size(self.cleaned_data.get("text") or "")
+
+    def clean_file(self) -> str:
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return ""
+        name = (upload.name or "").lower()
+        if not name.endswith(VERIFY_EXTENSIONS):
+            raise forms.ValidationError("Choose a .txt, .md or .docx file.")
+        cap = settings.ACCORD_VERIFY_MAX_UPLOAD_BYTES
+        if upload.size is not None and upload.size > cap:
+            raise forms.ValidationError(
+                f"The file is {file_size_label(upload.size)}; the largest file this page reads is "
+                f"{file_size_label(cap)}."
+            )
+        data = upload.read(cap + 1)
+        if len(data) > cap:
+            raise forms.ValidationError(
+                f"The file is over {file_size_label(cap)}, the largest this page reads."
+            )
+        if name.endswith(".docx"):
+            try:
+                text = docx_text(data)
+            except UnreadableDocument as error:
+                raise forms.ValidationError(
+                    "This file is not a Word document (.docx) we can read."
+                ) from error
+        else:
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError as error:
+                raise forms.ValidationError(
+                    "This file is not UTF-8 text. Save it as UTF-8, or paste the text, and try "
+                    "again."
+                ) from error
+        if not text.strip():
+            raise forms.ValidationError("This file holds no text.")
+        return self._checked_size(text)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        pasted, read = cleaned.get("text"), cleaned.get("file")
+        if self.errors:
+            return cleaned
+        if pasted and pasted.strip() and read:
+            raise forms.ValidationError("Paste a text or choose a file, not both.")
+        given = read or pasted or ""
+        if not given.strip():
+            raise forms.ValidationError("Paste a text, or choose a file, to verify.")
+        cleaned["given"] = given
+        return cleaned
+
+
+def file_size_label(size: int) -> str:
+    """A size as people read it: "1.0 MB", "350 KB"."""
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.1f} MB"
+    return f"{max(size // 1000, 1)} KB"

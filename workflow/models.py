@@ -11,11 +11,14 @@ from drafts.text import short_hash
 
 
 class Signature(models.Model):
-    """One delegation's response to one sign-on: signed, declined, withdrawn, or void.
+    """One delegation's response to one sign-on: signed, declined, withdrawn, void or removed.
 
     The delegation is the signing principal; ``given_by`` records which of its signatories
     acted. A signature binds to the frozen revision and its hash. Returning a statement to
-    drafting makes its signatures void: kept on the record, no longer counted.
+    drafting makes its signatures void: kept on the record, no longer counted. A signature on
+    a published statement is final; only a coordinator can remove it, with a reason, and the
+    removed row stays (a delegation whose signature was removed cannot sign that statement
+    again: the constraint below still counts the row).
     """
 
     class Status(models.TextChoices):
@@ -23,6 +26,7 @@ class Signature(models.Model):
         DECLINED = "declined", "Declined"
         WITHDRAWN = "withdrawn", "Withdrawn"
         VOID = "void", "Void"
+        REMOVED = "removed", "Removed by a coordinator"
 
     statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="signatures")
     delegation = models.ForeignKey(Delegation, on_delete=models.PROTECT, related_name="signatures")
@@ -34,6 +38,16 @@ class Signature(models.Model):
     )
     given_at = models.DateTimeField()
     changed_at = models.DateTimeField()
+    removal_reason = models.TextField(
+        blank=True, help_text="Why a coordinator removed it from the published statement."
+    )
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["delegation__sort_key"]
@@ -51,6 +65,12 @@ class Signature(models.Model):
     @property
     def short_hash(self) -> str:
         return short_hash(self.content_hash)
+
+    @property
+    def is_late(self) -> bool:
+        """Given after the statement was published, while it took late signatures."""
+        published_at = self.statement.published_at
+        return published_at is not None and self.given_at > published_at
 
 
 class DeadlineNotice(models.Model):

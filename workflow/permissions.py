@@ -18,9 +18,11 @@ from drafts.permissions import can_edit, can_view, has_grant
 __all__ = [
     "can_create_statement",
     "can_edit",
+    "can_manage_late_signatures",
     "can_open_consultation",
     "can_open_sign_on",
     "can_publish",
+    "can_remove_signature",
     "can_respond_to_sign_on",
     "can_return_to_drafting",
     "can_view",
@@ -73,3 +75,13 @@ def can_respond_to_sign_on(user: Any, statement: Statement, checker: Checker = N
         and user.acts_for_member
         and can_view(user, statement, checker)
     )
+
+
+def can_manage_late_signatures(user: Any, statement: Statement, checker: Checker = None) -> bool:
+    """The body's chairs open and close a published statement to late signatures."""
+    return is_chair_of_body(user, statement, checker)
+
+
+def can_remove_signature(user: Any, statement: Statement, checker: Checker = None) -> bool:
+    """Only the coordinators take a signature off a published statement (with a reason)."""
+    return bool(user.is_authenticated and user.is_coordinator)

@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
+from django.utils.text import Truncator
 from django_fsm import can_proceed
 from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import get_objects_for_user
 
 from audit.models import AuditEntry
 from audit.selectors import entries_for
-from drafts.models import Statement
+from delegations.models import Body
+from drafts.diff import paragraphs
+from drafts.models import Amendment, Comment, Revision, Statement
 from drafts.permissions import can_view, checker_for
 from drafts.selectors import statements_with_details
+from drafts.text import plain_text
 from workflow import permissions
 from workflow.models import Signature
 
@@ -135,10 +142,20 @@ def dashboard_for(user: Any) -> Dashboard:
 
 
 def signatures_of(statement: Statement) -> list[Signature]:
-    """The statement's live responses (signed, declined, withdrawn), in collation order."""
+    """The statement's live responses (signed, declined, withdrawn, removed from the published
+    statement), in collation order."""
     return list(
         statement.signatures.filter(LIVE)
-        .select_related("delegation", "given_by", "revision")
+        .select_related("delegation", "given_by", "revision", "removed_by")
+        .order_by("delegation__sort_key")
+    )
+
+
+def signatures_on(revision: Revision) -> list[Signature]:
+    """The signatures given to exactly this revision, in collation order: one query."""
+    return list(
+        Signature.objects.filter(revision=revision, status=Signature.Status.SIGNED)
+        .select_related("delegation")
         .order_by("delegation__sort_key")
     )
 
@@ -161,8 +178,23 @@ def transitions_of(statement: Statement) -> QuerySet[AuditEntry]:
     return entries_for(statement).exclude(action__in=NOT_IN_HISTORY).select_related("actor")
 
 
+def record_of(statement: Statement) -> QuerySet[AuditEntry]:
+    """The statement's full audit record, oldest first: every entry about the statement itself
+    and about its revisions, comments, amendments and signatures, in one query."""
+    kinds = ContentType.objects.get_for_models(Statement, Revision, Comment, Amendment, Signature)
+    about = Q(target_type=kinds[Statement], target_id=str(statement.pk))
+    for part in (Revision, Comment, Amendment, Signature):
+        ids = part.objects.filter(statement=statement).values(key=Cast("pk", CharField()))
+        about |= Q(target_type=kinds[part], target_id__in=ids)
+    return AuditEntry.objects.filter(about).select_related("target_type").order_by("sequence")
+
+
 def published_statements() -> QuerySet[Statement]:
-    """Published statements, newest first, each with its signatories in collation order."""
+    """Published statements, newest first, each with its signatories in collation order.
+
+    ``statement.signed`` lists the signatures that count (removed ones do not), late ones
+    included (``Signature.is_late``).
+    """
     return (
         Statement.objects.filter(state=State.PUBLISHED)
         .select_related("body", "frozen_revision")
@@ -179,11 +211,117 @@ def published_statements() -> QuerySet[Statement]:
     )
 
 
+def search_published(
+    *,
+    text: str = "",
+    year: int | None = None,
+    body: Body | None = None,
+    kind: str = "",
+) -> QuerySet[Statement]:
+    """Published statements (as ``published_statements``) whose title or signed text holds
+    every word of ``text`` (case aside), published in ``year`` (UTC), by ``body``, of ``kind``.
+
+    A plain ``icontains`` per word: the same on SQLite and PostgreSQL, and the published
+    texts are few enough (hundreds, each under 200 KB) for it.
+    """
+    statements = published_statements()
+    for word in text.split():
+        statements = statements.filter(
+            Q(title__icontains=word) | Q(frozen_revision__text__icontains=word)
+        )
+    if year is not None:
+        statements = statements.filter(published_at__year=year)
+    if body is not None:
+        statements = statements.filter(body=body)
+    if kind:
+        statements = statements.filter(kind=kind)
+    return statements
+
+
+def publication_years() -> list[int]:
+    """The years (UTC) in which something was published, newest first. One query."""
+    moments = Statement.objects.filter(state=State.PUBLISHED).datetimes(
+        "published_at", "year", order="DESC", tzinfo=UTC
+    )
+    return [moment.year for moment in moments]
+
+
 def published_statement(slug: str) -> Statement:
     statement = published_statements().filter(slug=slug).first()
     if statement is None:
         raise Http404("No published statement here.")
     return statement
+
+
+def signatories_line(statement: Statement) -> str:
+    """ "Joint statement of 4 members of the coalition", from ``statement.signed``."""
+    count = len(getattr(statement, "signed", []))
+    return f"Joint statement of {count} member{'' if count == 1 else 's'} of the coalition"
+
+
+def public_summary(statement: Statement, length: int = 200) -> str:
+    """What a shared link or a feed says of a published statement: who signed, and how the
+    text begins (a heading that opens it aside), in at most about ``length`` characters."""
+    blocks = paragraphs(statement.frozen_revision.text) if statement.frozen_revision else []
+    if blocks and blocks[0].startswith("#"):
+        blocks = blocks[1:]  # the text's own title
+    opening = Truncator(plain_text("\n\n".join(blocks))).chars(length)
+    return f"{signatories_line(statement)}. {opening}".strip()
+
+
+def published_by_hash(content_hash: str) -> Statement | None:
+    """The published statement whose signed revision has this SHA-256, if any (by index)."""
+    return (
+        published_statements()
+        .filter(frozen_revision__content_hash=content_hash)
+        .order_by("published_at", "id")
+        .first()
+    )
+
+
+def published_by_words(words_hash: str) -> Statement | None:
+    """The published statement whose signed text has these words (``drafts.text.words_hash``),
+    markup and spacing aside, if any (by index)."""
+    if not words_hash:
+        return None
+    return (
+        published_statements().filter(words_hash=words_hash).order_by("published_at", "id").first()
+    )
+
+
+def recent_published_texts(limit: int) -> list[tuple[int, str]]:
+    """The ids and signed texts of the ``limit`` most recently published statements."""
+    return list(
+        Statement.objects.filter(state=State.PUBLISHED, frozen_revision__isnull=False)
+        .order_by("-published_at", "-id")
+        .values_list("pk", "frozen_revision__text")[:limit]
+    )
+
+
+def _after_publication(
+    user: Any,
+    statement: Statement,
+    response: Signature | None,
+    checker: ObjectPermissionChecker,
+) -> set[str]:
+    """On a published statement: open or close it to late signatures (chairs), sign it late
+    (signatories of member delegations that have not signed, nor had a signature removed),
+    remove a signature (coordinators)."""
+    offered: set[str] = set()
+    if permissions.can_manage_late_signatures(user, statement, checker):
+        offered.add(
+            "close_late_signatures" if statement.accepts_late_signatures else "open_late_signatures"
+        )
+    if permissions.can_remove_signature(user, statement, checker):
+        offered.add("remove_signature")
+    status = response.status if response else None
+    if (
+        statement.accepts_late_signatures
+        and status not in (Signature.Status.SIGNED, Signature.Status.REMOVED)
+        and permissions.can_respond_to_sign_on(user, statement, checker)
+    ):
+        offered.add("sign_on")
+    return offered
 
 
 def available_actions(
@@ -213,6 +351,8 @@ def available_actions(
         offered.add("publish")
     if permissions.can_edit(user, statement, checker) and statement.is_open_for_editing:
         offered.add("edit")
+    if statement.state == State.PUBLISHED:
+        offered |= _after_publication(user, statement, response, checker)
     deadline_open = (
         statement.sign_on_deadline is None or statement.sign_on_deadline > timezone.now()
     )
@@ -229,3 +369,19 @@ def available_actions(
         if status == Signature.Status.SIGNED:
             offered.add("withdraw_signature")
     return offered
+
+
+def statements_listed_for(
+    user: Any, *, state: str = "", body: int | None = None, kind: str = ""
+) -> QuerySet[Statement]:
+    """The statements ``user`` may open (as ``statements_visible_to``), each with its count of
+    signatures, narrowed to a ``state``, a ``body`` (its id) and a ``kind`` when given; most
+    recently changed first."""
+    statements = _with_signature_count(statements_visible_to(user))
+    if state:
+        statements = statements.filter(state=state)
+    if body is not None:
+        statements = statements.filter(body_id=body)
+    if kind:
+        statements = statements.filter(kind=kind)
+    return statements.order_by("-updated_at", "-id")

@@ -12,12 +12,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms as django_forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import EmptyPage, Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from guardian.core import ObjectPermissionChecker
 
@@ -27,10 +30,12 @@ from drafts import selectors as drafts_selectors
 from drafts.models import Amendment, Revision, Statement
 from drafts.permissions import checker_for
 from drafts.text import render_markdown
-from workflow import actions, forms, permissions, selectors
+from workflow import actions, forms, permissions, selectors, verification
+from workflow.feeds import absolute
 from workflow.models import Signature
 
 State = Statement.State
+RECORD_PER_PAGE = 50
 
 
 @login_required
@@ -101,6 +106,7 @@ def _statement_context(
         "revision": shown,
         "signed": [s for s in signatures if s.status == Signature.Status.SIGNED],
         "declined": [s for s in signatures if s.status == Signature.Status.DECLINED],
+        "removed": [s for s in signatures if s.status == Signature.Status.REMOVED],
         "response": response,
         "history": selectors.transitions_of(statement),
         "offered": selectors.available_actions(user, statement, response, checker),
@@ -108,6 +114,8 @@ def _statement_context(
         or forms.OpenConsultationForm(),
         "open_sign_on_form": action_forms.get("open_sign_on") or forms.OpenSignOnForm(),
         "withdraw_form": action_forms.get("withdraw") or forms.WithdrawForm(),
+        "remove_signature_form": action_forms.get("remove_signature")
+        or forms.RemoveSignatureForm(),
     }
 
 
@@ -127,6 +135,21 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = _statement_context(request, statement, checker)
     status = 200 if context["thread_filter"].is_valid() else 400
     return render(request, "workflow/statement.html", context, status=status)
+
+
+@login_required
+@require_GET
+def statement_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """The statement's full audit record, for anyone who may see the statement."""
+    statement = selectors.statement_for(request.user, pk)
+    page = Paginator(selectors.record_of(statement), RECORD_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "workflow/record.html",
+        {"statement": statement, "page": page, "entries": page.object_list},
+    )
 
 
 @login_required
@@ -167,6 +190,19 @@ STEPS: dict[str, Step] = {
     "withdraw_signature": Step(
         forms.NoInput, actions.withdraw_signature, "Your delegation's signature is withdrawn."
     ),
+    "open_late_signatures": Step(
+        forms.NoInput,
+        actions.open_late_signatures,
+        "The statement takes late signatures; its text stays as published.",
+    ),
+    "close_late_signatures": Step(
+        forms.NoInput, actions.close_late_signatures, "The statement takes no more signatures."
+    ),
+    "remove_signature": Step(
+        forms.RemoveSignatureForm,
+        actions.remove_signature,
+        "The signature is removed from the published statement; the record keeps it.",
+    ),
 }
 
 
@@ -186,11 +222,36 @@ def act(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     return redirect("workflow:statement", pk=statement.pk)
 
 
+# How many published statements a page of the public list shows.
+PUBLIC_PAGE_SIZE = 25
+
+
 @require_GET
 def public_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "workflow/public_list.html", {"statements": selectors.published_statements()}
+    """Published statements, newest first: searched, filtered and paginated by the query
+    string. A filter that cannot be read is answered 400, with the message and the form."""
+    form = forms.PublicSearchForm(request.GET, years=selectors.publication_years())
+    context: dict[str, Any] = {"form": form, "statements": [], "page": None}
+    if not form.is_valid():
+        return render(request, "workflow/public_list.html", context, status=400)
+    wanted = form.cleaned_data
+    statements = selectors.search_published(
+        text=wanted["q"], year=wanted["year"], body=wanted["body"], kind=wanted["kind"]
     )
+    paginator = Paginator(statements, PUBLIC_PAGE_SIZE)
+    try:
+        page = paginator.page(wanted["page"] or 1)
+    except EmptyPage as empty:
+        raise Http404("There is no such page of published statements.") from empty
+    query = request.GET.copy()
+    query.pop("page", None)
+    context.update(
+        statements=list(page.object_list),
+        page=page,
+        filtered=any(wanted[name] for name in ("q", "year", "body", "kind")),
+        query=query.urlencode(),
+    )
+    return render(request, "workflow/public_list.html", context)
 
 
 @require_GET
@@ -204,5 +265,24 @@ def public_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "statement": statement,
             "revision": revision,
             "text_html": render_markdown(revision.text) if revision else "",
+            "signatories_line": selectors.signatories_line(statement),
+            "description": selectors.public_summary(statement),
+            "absolute_url": absolute(reverse("workflow:public_detail", args=[slug])),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest) -> HttpResponse:
+    """Anyone pastes a text or uploads a file and learns whether it is, word for word, the
+    signed text of a published statement, and if not, where it differs from the closest."""
+    context: dict[str, Any] = {
+        "max_upload": forms.file_size_label(settings.ACCORD_VERIFY_MAX_UPLOAD_BYTES)
+    }
+    if request.method != "POST":
+        return render(request, "workflow/verify.html", {**context, "form": forms.VerifyForm()})
+    form = forms.VerifyForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, "workflow/verify.html", {**context, "form": form}, status=400)
+    verdict = verification.verify(form.cleaned_data["given"])
+    return render(request, "workflow/verify.html", {**context, "form": form, "verdict": verdict})

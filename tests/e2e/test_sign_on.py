@@ -66,7 +66,7 @@ def test_a_visitor_reads_a_published_statement_and_its_signatories(
     page.goto("/published/")
     page.get_by_role("link", name="Statement on shutdowns").click()
 
-    expect(page).to_have_url(re.compile(rf"/published/{statement.pk}/$"))
+    expect(page).to_have_url(re.compile(rf"/published/{statement.slug}/$"))
     expect(page.get_by_role("heading", name="Statement on shutdowns", level=1)).to_be_visible()
     expect(page.get_by_test_id("signatories").get_by_role("listitem")).to_have_text(["France"])
     screenshot(page, "public_statement")

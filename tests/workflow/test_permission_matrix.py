@@ -64,6 +64,9 @@ def expected(page: str, role: str, state: str) -> int:
         "sign_on": {"pen_signatory", "other_signatory"},
         "decline": {"pen_signatory", "other_signatory"},
         "withdraw_signature": {"pen_signatory", "other_signatory"},
+        "open_late_signatures": {"chair"},
+        "close_late_signatures": {"chair"},
+        "remove_signature": {"coordinator"},
     }[page]
     if role not in may:
         return 403
@@ -78,6 +81,9 @@ def expected(page: str, role: str, state: str) -> int:
         "sign_on": {"sign_on"},
         "decline": {"sign_on"},
         "withdraw_signature": set(),  # nobody in the cast has signed yet: nothing to withdraw
+        "open_late_signatures": {"published"},
+        "close_late_signatures": set(),  # no statement takes late signatures until opened
+        "remove_signature": {"published"},  # France's signature, once published
     }[page]
     if state not in state_allows:
         return 409
@@ -103,6 +109,7 @@ def request(client: Any, page: str, statement: Statement) -> Any:
         "open_consultation": {"deadline": later(10).strftime("%Y-%m-%dT%H:%M")},
         "open_sign_on": {"deadline": later(7).strftime("%Y-%m-%dT%H:%M")},
         "withdraw": {"reason": "Overtaken by events."},
+        "remove_signature": {"delegation": "FR", "reason": "Signed in error."},
     }.get(page, {})
     return client.post(reverse(f"workflow:{page}", args=[pk]), data)
 
@@ -117,6 +124,7 @@ def snapshot(statement: Statement) -> tuple[Any, ...]:
         sorted(
             Signature.objects.filter(statement=statement).values_list("delegation__code", "status")
         ),
+        fresh.accepts_late_signatures,
         AuditEntry.objects.count(),
     )
 
@@ -133,6 +141,9 @@ PAGES = [
     "sign_on",
     "decline",
     "withdraw_signature",
+    "open_late_signatures",
+    "close_late_signatures",
+    "remove_signature",
 ]
 
 

@@ -16,6 +16,15 @@ LABELS = {
     "workflow.return_to_drafting": "Returned it to drafting",
     "workflow.publish": "Published",
     "workflow.withdraw": "Withdrew the statement",
+    "workflow.open_late_signatures": "Opened it to late signatures",
+    "workflow.close_late_signatures": "Closed it to late signatures",
+    "workflow.remove_signature": "Removed a signature",
+    "workflow.grant": "Set who may see and act on it",
+    "drafts.comment": "Commented",
+    "drafts.reply": "Replied to a comment",
+    "drafts.resolve_comment": "Resolved a comment thread",
+    "drafts.reopen_comment": "Reopened a comment thread",
+    "drafts.propose_amendment": "Proposed an amendment",
 }
 
 ON_BEHALF = {
