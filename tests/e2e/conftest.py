@@ -24,6 +24,9 @@ from django.db import connections
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
+from delegations.models import User
+from tests.conftest import PASSWORD
+
 # The sandbox needs privileges a container lacks; the rest keeps Chromium off the network,
 # which is closed here, so it does not stall on update and sync checks.
 CHROMIUM_ARGS = [
@@ -152,3 +155,21 @@ def screenshot(page: Page, name: str) -> Path:
     page.screenshot(path=str(path), full_page=True)
     print(f"[e2e] screenshot: {path}")
     return path
+
+
+def log_in(page: Page, user: User) -> None:
+    """Log ``user`` in through the login page, as a person would, and land on the dashboard."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="What needs you")).to_be_visible()
+
+
+def person_in(browser: Browser, base_url: str, user: User) -> Page:
+    """A browser context of its own (its own cookies) with ``user`` logged in."""
+    context = browser.new_context(base_url=base_url)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    log_in(page, user)
+    return page

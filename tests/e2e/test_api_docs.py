@@ -8,8 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from delegations.models import User
-from tests.e2e.conftest import screenshot
-from tests.e2e.test_sign_on import log_in
+from tests.e2e.conftest import log_in, screenshot
 
 pytestmark = [
     pytest.mark.browser,

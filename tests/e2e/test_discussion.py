@@ -10,8 +10,7 @@ from playwright.sync_api import Browser, expect
 from delegations.models import User
 from drafts.models import RevisionParagraph, Statement
 from tests.conftest import StatementMaker
-from tests.e2e.conftest import screenshot
-from tests.e2e.test_live import person_in
+from tests.e2e.conftest import person_in, screenshot
 
 pytestmark = [
     pytest.mark.browser,

@@ -15,21 +15,13 @@ from playwright.sync_api import Dialog, Page, expect
 from delegations.models import User
 from drafts import actions
 from drafts.models import Statement
-from tests.conftest import PASSWORD, TEXT, StatementMaker
-from tests.e2e.conftest import screenshot
+from tests.conftest import TEXT, StatementMaker
+from tests.e2e.conftest import log_in, screenshot
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def log_in(page: Page, user: User) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="What needs you")).to_be_visible()
 
 
 def test_unsaved_text_survives_a_reload_and_merges_with_a_newer_revision(

@@ -4,29 +4,17 @@ without reloading."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from delegations.models import User
 from drafts.models import Statement
-from tests.conftest import PASSWORD, StatementMaker
-from tests.e2e.conftest import screenshot
+from tests.conftest import StatementMaker
+from tests.e2e.conftest import person_in, screenshot
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def person_in(browser: Browser, base_url: str, user: User) -> Page:
-    context = browser.new_context(base_url=base_url)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="What needs you")).to_be_visible()
-    return page
 
 
 @pytest.fixture
