@@ -5,10 +5,10 @@ is refused by the policy."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, expect
 
 from delegations.models import User
-from tests.e2e.conftest import log_in, screenshot
+from tests.e2e.conftest import person_in, screenshot
 
 pytestmark = [
     pytest.mark.browser,
@@ -16,14 +16,18 @@ pytestmark = [
 ]
 
 
-def test_the_docs_render_under_the_csp(page: Page, pen_delegate: User) -> None:
+def test_the_docs_render_under_the_csp(
+    browser: Browser, asgi_server: str, pen_delegate: User
+) -> None:
+    # Served by the ASGI server, so the pages' live sockets connect as they do in production
+    # and any console error is the page's own.
+    page = person_in(browser, asgi_server, pen_delegate)
     problems: list[str] = []
     page.on(
         "console",
         lambda message: problems.append(message.text) if message.type == "error" else None,
     )
     page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))
-    log_in(page, pen_delegate)
 
     page.goto("/accounts/profile/")
     page.get_by_label("Name").fill("Docs test")
@@ -31,9 +35,6 @@ def test_the_docs_render_under_the_csp(page: Page, pen_delegate: User) -> None:
     secret = page.get_by_test_id("token-secret").inner_text()
     assert secret.startswith("acc_")
 
-    # The pages before need WebSockets, which this (WSGI) live server does not serve; the
-    # docs page has none.
-    problems.clear()
     page.goto("/api/docs/")
     expect(page.get_by_role("heading", name="Accord API")).to_be_visible()
     expect(page.get_by_text("/api/statements/{id}/transitions/open_sign_on/")).to_be_visible()
