@@ -127,10 +127,10 @@ def median_seconds(call: Callable[[], object], repeat: int) -> float:
     return statistics.median(timings)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> list[tuple[str, float, float]]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=15, help="runs of each (median reported)")
-    repeat = parser.parse_args().repeat
+    repeat = parser.parse_args(argv).repeat
 
     base = statement()
     theirs = edited(base, every=25, offset=3, marker="theirs")
@@ -178,6 +178,7 @@ def main() -> None:
     print(f"{'':22}{'Accord':>12}{'diff-match-patch':>20}{'ratio':>10}")
     for label, ours, baseline in rows:
         print(f"{label:22}{ours * 1000:10.1f} ms{baseline * 1000:17.1f} ms{ours / baseline:9.2f}x")
+    return rows
 
 
 if __name__ == "__main__":

@@ -67,6 +67,9 @@ REDIS_URL = "redis://127.0.0.1:6379/5"
 BASELINE_CHANGE = "bench_baseline"
 GOAL_RATIO = 2.0
 
+# The summaries (ours, baseline) of the last run of ``main``, for ``bench/run.py``.
+last_run: tuple[Summary, Summary] | None = None
+
 
 # --- numbers ----------------------------------------------------------------------------------
 
@@ -696,7 +699,7 @@ class Summary:
 # --- main ---------------------------------------------------------------------------------------
 
 
-def parse_args() -> argparse.Namespace:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description="Time from a sign-on's commit to the last of N WebSocket pages, "
         "against a bare group_send."
@@ -731,11 +734,12 @@ def parse_args() -> argparse.Namespace:
         default=600,
         help="most seconds to wait for presence to settle (per batch)",
     )
-    return parser.parse_args()
+    return parser.parse_args(argv)
 
 
-def main() -> int:
-    args = parse_args()
+def main(argv: list[str] | None = None) -> int:
+    global last_run
+    args = parse_args(argv)
     log_dir = Path(tempfile.mkdtemp(prefix="accord-bench-"))
     over_capacity = OverCapacity()
     channels_redis_log = logging.getLogger("channels_redis")
@@ -810,7 +814,7 @@ def main() -> int:
 
         rounds_took = time.perf_counter() - started
         time.sleep(1)  # let stragglers arrive, to count them
-        report(args, fleet, ours, baseline, over_capacity.count, servers)
+        last_run = report(args, fleet, ours, baseline, over_capacity.count, servers)
         print(
             f"time: connecting {phase.seconds:.1f} s, the {2 * (args.warmup + args.rounds)} rounds "
             f"{rounds_took:.1f} s"
@@ -863,7 +867,7 @@ def report(
     baseline: list[Round],
     over_capacity_here: int,
     servers: list[Server],
-) -> None:
+) -> tuple[Summary, Summary]:
     a, b = Summary.of(ours), Summary.of(baseline)
     ratio50 = a.p50_last / b.p50_last if b.p50_last else float("nan")
     ratio95 = a.p95_last / b.p95_last if b.p95_last else float("nan")
@@ -909,6 +913,7 @@ def report(
     )
     met = a.lost == 0 and ratio50 < GOAL_RATIO and ratio95 < GOAL_RATIO
     print(f"goal (0 lost, ratio < {GOAL_RATIO:g}): {'goal met' if met else 'goal missed'}")
+    return a, b
 
 
 if __name__ == "__main__":
