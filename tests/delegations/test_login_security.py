@@ -1,0 +1,227 @@
+"""Logging in: the throttle on failed logins, one message for every failure, fresh session
+keys, and sessions that really end (logout, a disabled account) with their sockets."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from axes.models import AccessAttempt
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.utils import timezone
+
+from audit.models import AuditEntry
+from config.asgi import application
+from delegations import actions
+from delegations.models import User
+from tests.api.conftest import token_client_for
+from tests.conftest import PASSWORD, client_for, second_factor_device, totp_code
+
+LOGIN = "/accounts/login/"
+
+
+def attempt(email: str, password: str, address: str = "10.0.0.1") -> Any:
+    return Client().post(LOGIN, {"username": email, "password": password}, REMOTE_ADDR=address)
+
+
+@pytest.mark.django_db
+def test_an_unknown_email_and_a_wrong_password_get_the_same_answer(pen_delegate: User) -> None:
+    unknown = attempt("nobody@example.org", "whatever-it-is")
+    wrong = attempt(pen_delegate.email, "whatever-it-is")
+    assert unknown.status_code == wrong.status_code == 200
+
+    def without_token_and_email(response: Any, email: str) -> str:
+        page = response.content.decode()
+        page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
+        return page.replace(email, "EMAIL")
+
+    assert without_token_and_email(unknown, "nobody@example.org") == without_token_and_email(
+        wrong, pen_delegate.email
+    )
+    assert "Please enter a correct" in wrong.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_account_is_locked_after_five_failures_from_anywhere(pen_delegate: User) -> None:
+    for failure in range(1, 5):
+        answer = attempt(pen_delegate.email, "wrong", address=f"10.0.0.{failure}")
+        assert answer.status_code == 200, f"failure {failure} already locked out"
+    fifth = attempt(pen_delegate.email, "wrong", address="10.0.0.5")
+    assert fifth.status_code == 429
+    print("[measure] failed logins before lockout, per account: 5")
+
+    # Locked: even the right password, from yet another address, is refused, with no session.
+    right = attempt(pen_delegate.email.upper(), PASSWORD, address="10.0.0.6")
+    assert right.status_code == 429
+    page = right.content.decode()
+    assert "Try again in about 15 minutes" in page
+    assert "coordination unit" in page
+    assert "_auth_user_id" not in str([s.get_decoded() for s in Session.objects.all()])
+
+    locked = AuditEntry.objects.filter(action="delegations.login_locked_out")
+    assert [entry.target_id for entry in locked] == [str(pen_delegate.pk)]
+
+
+@pytest.mark.django_db
+def test_an_address_is_locked_after_twenty_failures_over_any_accounts(
+    pen_delegate: User, pen_signatory: User
+) -> None:
+    guessed = [f"guess{n}@example.org" for n in range(5)]
+    for n in range(19):  # four per account: no account reaches its own limit
+        assert attempt(guessed[n % 5], "wrong").status_code == 200, n
+    # Below the address's limit another account logs in from the same address.
+    assert attempt(pen_delegate.email, PASSWORD).status_code == 302
+    assert attempt(guessed[4], "wrong").status_code == 429  # the twentieth
+    print("[measure] failed logins before lockout, per address: 20")
+    assert attempt(pen_signatory.email, PASSWORD).status_code == 429
+    # From another address the same account is fine.
+    assert attempt(pen_signatory.email, PASSWORD, address="10.9.9.9").status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_lockout_ends_after_the_cool_off(pen_delegate: User) -> None:
+    for _ in range(5):
+        attempt(pen_delegate.email, "wrong")
+    assert attempt(pen_delegate.email, PASSWORD).status_code == 429
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=14))
+    assert attempt(pen_delegate.email, PASSWORD).status_code == 429
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+    assert attempt(pen_delegate.email, PASSWORD).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_successful_login_clears_the_accounts_failures(pen_delegate: User) -> None:
+    for _ in range(4):
+        attempt(pen_delegate.email, "wrong")
+    assert attempt(pen_delegate.email, PASSWORD).status_code == 302
+    for _ in range(4):
+        assert attempt(pen_delegate.email, "wrong").status_code == 200
+    assert attempt(pen_delegate.email, PASSWORD).status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_admin_logs_in_through_accords_login() -> None:
+    answer = Client().get("/admin/login/?next=/admin/")
+    assert answer.status_code == 302 and answer["Location"] == "/accounts/login/?next=/admin/"
+
+
+@pytest.mark.django_db
+def test_logging_in_and_giving_the_code_each_rotate_the_session_key(
+    pen_signatory: User,
+) -> None:
+    device = second_factor_device(pen_signatory)
+    assert device is not None
+    client = Client()
+    session = client.session
+    session["seen"] = True
+    session.save()
+    before = client.cookies["sessionid"].value
+    assert client.post(LOGIN, {"username": pen_signatory.email, "password": PASSWORD}).status_code
+    after_password = client.cookies["sessionid"].value
+    assert after_password != before
+    assert not Session.objects.filter(session_key=before).exists()
+    done = client.post("/accounts/login/code/", {"code": totp_code(device)})
+    assert done.status_code == 302
+    after_code = client.cookies["sessionid"].value
+    assert after_code not in (before, after_password)
+    assert client.get("/").status_code == 200
+
+
+# --- sessions that end, and their sockets ----------------------------------------------------
+
+ORIGIN = (b"origin", b"http://127.0.0.1")
+
+
+async def bell_of(client: Client) -> WebsocketCommunicator:
+    cookie = (b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode())
+    socket = WebsocketCommunicator(application, "/ws/notifications/", headers=[ORIGIN, cookie])
+    connected, _ = await socket.connect()
+    assert connected
+    assert (await socket.receive_json_from())["type"] == "count"
+    return socket
+
+
+async def closed_with(socket: WebsocketCommunicator) -> tuple[dict[str, Any], int]:
+    message = await socket.receive_json_from(timeout=5)
+    closing = await socket.receive_output(timeout=5)
+    assert closing["type"] == "websocket.close"
+    return message, closing["code"]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+async def test_logging_out_ends_the_session_and_closes_its_sockets_only(
+    pen_signatory: User,
+) -> None:
+    leaving = await database_sync_to_async(client_for)(pen_signatory)
+    staying = await database_sync_to_async(client_for)(pen_signatory)
+    leaving_socket = await bell_of(leaving)
+    staying_socket = await bell_of(staying)
+    key = leaving.cookies["sessionid"].value
+
+    answer = await database_sync_to_async(leaving.post)("/accounts/logout/")
+    assert answer.status_code == 302
+
+    message, code = await closed_with(leaving_socket)
+    assert message["type"] == "session_ended" and code == 4401
+    assert await staying_socket.receive_nothing(timeout=0.3)
+    assert not await database_sync_to_async(Session.objects.filter(session_key=key).exists)()
+    await staying_socket.send_json_to({"type": "ping"})
+    assert (await staying_socket.receive_json_from())["type"] == "pong"
+    await staying_socket.disconnect()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+async def test_disabling_an_account_ends_every_session_and_closes_every_socket(
+    pen_signatory: User, coordinator: User
+) -> None:
+    first = await database_sync_to_async(client_for)(pen_signatory)
+    second = await database_sync_to_async(client_for)(pen_signatory)
+    sockets = [await bell_of(first), await bell_of(second)]
+    other = await bell_of(await database_sync_to_async(client_for)(coordinator))
+    api = await database_sync_to_async(token_client_for)(pen_signatory)
+
+    await database_sync_to_async(actions.change_person)(
+        coordinator,
+        pen_signatory,
+        role=pen_signatory.role,
+        delegation=pen_signatory.delegation,
+        is_active=False,
+    )
+
+    for socket in sockets:
+        message, code = await closed_with(socket)
+        assert message["type"] == "session_ended" and code == 4401
+    assert await other.receive_nothing(timeout=0.3)
+    await other.disconnect()
+
+    def after() -> None:
+        owners = [s.get_decoded().get("_auth_user_id") for s in Session.objects.all()]
+        assert str(pen_signatory.pk) not in owners
+        assert first.get("/").status_code == 302  # back to the login page
+        # The API token is refused while the account is disabled, but not revoked.
+        assert api.get("/api/me/").status_code == 401
+        token = pen_signatory.api_tokens.get()
+        assert token.revoked_at is None
+        entry = AuditEntry.objects.filter(action="delegations.change_person").latest("sequence")
+        assert entry.after["is_active"] is False and entry.after["sessions_ended"] == 2
+
+    await database_sync_to_async(after)()
+
+
+@pytest.mark.django_db
+def test_a_disabled_person_is_told_the_same_as_a_wrong_password(pen_delegate: User) -> None:
+    actions.change_person(
+        None,
+        pen_delegate,
+        role=pen_delegate.role,
+        delegation=pen_delegate.delegation,
+        is_active=False,
+    )
+    answer = attempt(pen_delegate.email, PASSWORD)
+    assert answer.status_code == 200
+    assert "Please enter a correct" in answer.content.decode()
