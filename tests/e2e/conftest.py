@@ -21,11 +21,12 @@ from daphne.testing import DaphneProcess
 from django.conf import settings
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 from django.db import connections
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from delegations.models import User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, second_factor_device, totp_code
 
 # The sandbox needs privileges a container lacks; the rest keeps Chromium off the network,
 # which is closed here, so it does not stall on update and sync checks.
@@ -97,15 +98,17 @@ def use_database(name: str) -> None:
 
 
 @contextmanager
-def running_asgi_server() -> Iterator[str]:
+def running_asgi_server(port: int | None = None) -> Iterator[str]:
     """Accord served by daphne in its own process, WebSockets and all; yields its base URL.
 
     It opens the same test database (a file, for SQLite), so test data must be committed.
+    ``port`` brings a stopped server back where open pages expect it (any free port if None).
     """
     server = DaphneProcess(
         "localhost",
         partial(make_application, static_wrapper=ASGIStaticFilesHandler),
         setup=partial(use_database, connections["default"].settings_dict["NAME"]),
+        port=port,
     )
     server.start()
     if not server.ready.wait(timeout=30):
@@ -148,21 +151,54 @@ def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
             connections.close_all()
 
 
+# What the browser tests leave for a person to look at (screenshots, accessibility tables),
+# printed again at the end of the run so that CI's log keeps it.
+REPORT: list[str] = []
+
+
+def report(text: str) -> None:
+    """Print ``text`` now, and again in the summary at the end of the run."""
+    print(text)
+    REPORT.append(text)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if REPORT:
+        terminalreporter.section("browser tests: screenshots and accessibility")
+        for text in REPORT:
+            terminalreporter.write_line(text)
+
+
 def screenshot(page: Page, name: str) -> Path:
     """Save what the page shows to ``test-artifacts/e2e/<name>.png``, and say where."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
-    print(f"[e2e] screenshot: {path}")
+    report(f"[e2e] screenshot: {path}")
     return path
 
 
 def log_in(page: Page, user: User) -> None:
-    """Log ``user`` in through the login page, as a person would, and land on the dashboard."""
+    """Log ``user`` in through the login page, as a person would, and land on the dashboard.
+
+    A person whose role requires two-factor authentication gets an app (made here, once) and
+    types its current code on the second page, as they would read it from their phone.
+    """
+    device = second_factor_device(user)
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    if device is not None:
+        expect(page.get_by_role("heading", name="Your two-factor code")).to_be_visible()
+        # A code is accepted once: forget the last one spent, so one person may log in
+        # twice within the same 30 seconds (two tabs of one test).
+        TOTPDevice.objects.filter(pk=device.pk).update(
+            last_t=-1, throttling_failure_count=0, throttling_failure_timestamp=None
+        )
+        device.refresh_from_db()
+        page.get_by_label("Code").fill(totp_code(device))
+        page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", name="What needs you")).to_be_visible()
 
 
