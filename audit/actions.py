@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from audit import chain
 from audit.models import AuditEntry, ChainVerification
-from audit.verify import ChainReport, verify_chain
+from audit.verify import ChainReport, verify_record
 
 # The key of the PostgreSQL advisory lock that queues appends to the chain ("audi" in ASCII).
 CHAIN_LOCK = 0x61756469
@@ -94,7 +94,7 @@ def check_chain(checked_by: str) -> ChainReport:
     lock: entries appended meanwhile are simply not part of this check.
     """
     started = time.perf_counter()
-    report = verify_chain()
+    report = verify_record()
     ChainVerification.objects.create(
         checked_at=timezone.now(),
         checked_by=checked_by[:160],

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext_lazy as _
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -16,27 +17,29 @@ class AuditFilterForm(forms.Form):
     if given, the one target ``target_id``."""
 
     action = forms.RegexField(
-        label="Action starts with",
+        label=_("Action starts with"),
         required=False,
         max_length=80,
         regex=r"^[a-z_.]+$",
         error_messages={
-            "invalid": "An action code is lower-case letters, dots and underscores, "
-            "e.g. workflow. or drafts.save_revision."
+            "invalid": _(
+                "An action code is lower-case letters, dots and underscores, "
+                "e.g. workflow. or drafts.save_revision."
+            )
         },
     )
-    actor = forms.CharField(label="Actor", required=False, max_length=160)
-    since = forms.DateField(label="From (UTC)", required=False, widget=DATE_WIDGET)
-    until = forms.DateField(label="To (UTC)", required=False, widget=DATE_WIDGET)
-    target_type = forms.ChoiceField(label="Target", required=False)
-    target_id = forms.CharField(label="Target id", required=False, max_length=64)
+    actor = forms.CharField(label=_("Actor"), required=False, max_length=160)
+    since = forms.DateField(label=_("From (UTC)"), required=False, widget=DATE_WIDGET)
+    until = forms.DateField(label=_("To (UTC)"), required=False, widget=DATE_WIDGET)
+    target_type = forms.ChoiceField(label=_("Target"), required=False)
+    target_id = forms.CharField(label=_("Target id"), required=False, max_length=64)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         kinds = ContentType.objects.order_by("app_label", "model").values_list("app_label", "model")
         target_type = self.fields["target_type"]
         assert isinstance(target_type, forms.ChoiceField)
-        target_type.choices = [("", "Any")] + [
+        target_type.choices = [("", _("Any"))] + [
             (f"{app}.{model}", f"{app}.{model}") for app, model in kinds
         ]
 
@@ -44,7 +47,7 @@ class AuditFilterForm(forms.Form):
         cleaned = super().clean() or {}
         since, until = cleaned.get("since"), cleaned.get("until")
         if since and until and since > until:
-            raise forms.ValidationError("The start date is after the end date.")
+            raise forms.ValidationError(_("The start date is after the end date."))
         if cleaned.get("target_id") and not cleaned.get("target_type"):
-            self.add_error("target_type", "Choose what kind of target the id is of.")
+            self.add_error("target_type", _("Choose what kind of target the id is of."))
         return cleaned

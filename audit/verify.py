@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 
 from audit.chain import GENESIS_HASH, entry_hash
-from audit.models import AuditEntry
+from audit.models import AuditEntry, ChainVerification
 
 CHUNK = 2000
 
@@ -41,7 +41,8 @@ class ChainReport:
 
     ``broken_at`` is the sequence number where the chain first breaks, ``broken_id`` the id of
     the row found there (``None`` when that entry is missing altogether) and ``problem`` says
-    what is wrong, in words.
+    what is wrong, in words. ``truncated_after`` is set when entries were deleted from the end
+    of the chain (which its links alone cannot show): the last entry known to be still there.
     """
 
     entries: int
@@ -49,6 +50,7 @@ class ChainReport:
     broken_at: int | None = None
     broken_id: int | None = None
     problem: str = ""
+    truncated_after: int | None = None
 
     @property
     def intact(self) -> bool:
@@ -57,6 +59,8 @@ class ChainReport:
     def __str__(self) -> str:
         if self.intact:
             return f"Audit chain intact: {self.entries} entries, last hash {self.last_hash}"
+        if self.truncated_after is not None:
+            return f"Truncated after #{self.truncated_after}: {self.problem}"
         row = "none" if self.broken_id is None else self.broken_id
         return f"Broken at entry #{self.broken_at} (id {row}): {self.problem}"
 
@@ -135,3 +139,59 @@ def verify_chain(*, chunk_size: int = CHUNK) -> ChainReport:
         previous = stored_hash
         expected += 1
     return ChainReport(expected - 1, previous)
+
+
+def verify_record(*, chunk_size: int = CHUNK) -> ChainReport:
+    """``verify_chain``, and whether the chain still reaches as far as earlier checks saw.
+
+    The links cannot show entries deleted from the end: what is left is a shorter chain, intact.
+    Every intact check stored its length and last hash, so the chain must still be at least that
+    long, with that hash at that place. If not, the report says after which entry it was cut:
+    exactly when the chain simply ends too soon; when the end was cut and new entries appended
+    since, after the highest earlier check whose entry is still there.
+    """
+    report = verify_chain(chunk_size=chunk_size)
+    if not report.intact:
+        return report
+    checked = ChainVerification.objects.filter(intact=True, entries__gt=0)
+    last = checked.order_by("-entries", "-checked_at", "-id").first()
+    if last is None:
+        return report
+    when = f"{last.checked_at:%Y-%m-%d %H:%M} UTC"
+    if report.entries < last.entries:
+        return _truncated(
+            report,
+            report.entries,
+            f"the record ends at entry #{report.entries}, but a check on {when} found "
+            f"{last.entries} entries: entries #{report.entries + 1} to #{last.entries} were "
+            "deleted from its end",
+        )
+    found = dict(
+        AuditEntry.objects.filter(
+            sequence__in=checked.values_list("entries", flat=True)
+        ).values_list("sequence", "entry_hash")
+    )
+    if found.get(last.entries) == last.last_hash:
+        return report
+    still_there = [
+        entries
+        for entries, last_hash in checked.values_list("entries", "last_hash")
+        if found.get(entries) == last_hash
+    ]
+    kept = max(still_there, default=0)
+    return _truncated(
+        report,
+        kept,
+        f"entry #{last.entries} is not the one a check on {when} found there: entries after "
+        f"#{kept} were deleted and others written in their place",
+    )
+
+
+def _truncated(report: ChainReport, kept: int, problem: str) -> ChainReport:
+    return ChainReport(
+        report.entries,
+        report.last_hash,
+        broken_at=kept + 1,
+        problem=problem,
+        truncated_after=kept,
+    )

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from audit import actions, selectors
@@ -23,7 +24,7 @@ PERMISSION = "audit.view_auditentry"
 
 def _require_permission(request: HttpRequest) -> None:
     if not request.user.has_perm(PERMISSION):
-        raise PermissionDenied("The audit record is open to the coordination unit only.")
+        raise PermissionDenied(_("The audit record is open to the coordination unit only."))
 
 
 @login_required

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
@@ -106,7 +107,7 @@ def invalid(problems: dict[str, list[str]]) -> Response:
         for name, messages in problems.items()
         for message in messages
     )
-    return Response(_body("invalid", summary or "Invalid input.", errors=problems), status=400)
+    return Response(_body("invalid", summary or _("Invalid input."), errors=problems), status=400)
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -117,14 +118,18 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response(
             _body(
                 "concurrent_transition",
-                "Someone changed this statement's state at the same moment. Reload it to see "
-                "where it stands now.",
+                _(
+                    "Someone changed this statement's state at the same moment. Reload it to "
+                    "see where it stands now."
+                ),
             ),
             status=409,
         )
     if isinstance(exc, TransitionNotAllowed):
         return Response(
-            _body("transition_not_allowed", "The statement's current state does not allow that."),
+            _body(
+                "transition_not_allowed", _("The statement's current state does not allow that.")
+            ),
             status=409,
         )
     if isinstance(exc, InvalidInput):
@@ -136,9 +141,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, InvalidText):
         return Response(_body(InvalidText.code, str(exc), errors={"text": [str(exc)]}), status=400)
     if isinstance(exc, Http404):
-        exc = exceptions.NotFound(str(exc) or "Not found.")
+        exc = exceptions.NotFound(str(exc) or _("Not found."))
     elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied(str(exc) or "You may not do this.")
+        exc = exceptions.PermissionDenied(str(exc) or _("You may not do this."))
     if isinstance(exc, exceptions.ValidationError):
         response = invalid(_flatten(exc.detail))
         return response

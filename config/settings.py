@@ -6,6 +6,7 @@ overrides live in ``config.production``.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -50,6 +51,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "guardian",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "django_tasks_db",
     "rest_framework",
     "drf_spectacular",
@@ -66,12 +71,23 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions (it reads the language cookie and session), before CommonMiddleware.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session given its two-factor code?
+    "delegations.two_factor.SessionVerificationMiddleware",
+    # A session owing its code (or a required role without a device) goes nowhere else.
+    "delegations.two_factor.SecondFactorGate",
+    # A logged-in person's own language and time zone, over the browser's and the cookie's.
+    "delegations.middleware.PersonalLocaleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.ConflictMiddleware",
+    "config.middleware.DatabaseBusyMiddleware",
+    # Last: turns a login refused by the throttle into the lockout page (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -100,11 +116,20 @@ WSGI_APPLICATION = "config.wsgi.application"
 (BASE_DIR / "var").mkdir(exist_ok=True)  # the embedded database and collected files live here
 SQLITE_PATH = os.environ.get("ACCORD_SQLITE_PATH", str(BASE_DIR / "var" / "accord.sqlite3"))
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {
-        "default": dj_database_url.parse(
-            os.environ["DATABASE_URL"], conn_max_age=600, conn_health_checks=True
-        )
-    }
+    # No persistent connections: under ASGI each request's ORM work runs on a thread of its
+    # own, so a connection kept for reuse is never reused and stays open until collected;
+    # under load the workers exhaust PostgreSQL's connections. Django's ASGI guidance.
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=0)}
+    # A worker serves every request it receives at once, each holding a connection: with
+    # ACCORD_DB_POOL_SIZE set (needs psycopg-pool), at most that many per process, and the
+    # other requests wait up to ACCORD_DB_POOL_TIMEOUT seconds for one. Keep workers times size
+    # under the server's max_connections.
+    if int(os.environ.get("ACCORD_DB_POOL_SIZE", "0")) > 0:
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": int(os.environ["ACCORD_DB_POOL_SIZE"]),
+            "timeout": float(os.environ.get("ACCORD_DB_POOL_TIMEOUT", "120")),
+        }
 else:
     DATABASES = {
         "default": {
@@ -174,6 +199,8 @@ else:
 # --- People and permissions -----------------------------------------------------------------
 AUTH_USER_MODEL = "delegations.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out login before any password is checked.
+    "axes.backends.AxesBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -193,6 +220,14 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- Locale and time ------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
+# The languages the interface speaks; statement texts are never translated.
+LANGUAGES = [
+    ("en", "English"),
+    ("fr", "Français"),
+    ("es", "Español"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Stored times are UTC; each person sees them in the time zone chosen on their profile.
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -273,6 +308,39 @@ ACCORD_MAX_TEXT_BYTES = 200_000
 
 # The largest file the public verification page reads (.txt, .md or .docx).
 ACCORD_VERIFY_MAX_UPLOAD_BYTES = int(os.environ.get("ACCORD_VERIFY_MAX_UPLOAD_BYTES", "1000000"))
+
+# --- Logging in: throttling and two-factor authentication --------------------------------
+# Failed logins are counted in the database (django-axes' AccessAttempt): shared by every
+# worker. Two separate limits over the cool-off: per account (e-mail, from anywhere) and per
+# address (any accounts). A successful login clears the account's count.
+AXES_ENABLED = env_bool("ACCORD_LOGIN_THROTTLE", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("ACCORD_LOGIN_FAILURES_PER_ACCOUNT", "5"))
+ACCORD_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("ACCORD_LOGIN_FAILURES_PER_ADDRESS", "20"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ACCORD_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # separate criteria, in this order
+AXES_HANDLER = "delegations.login.LoginThrottle"
+AXES_USERNAME_CALLABLE = "delegations.login.login_email"
+AXES_LOCKOUT_CALLABLE = "delegations.login.locked_out"
+AXES_RESET_ON_SUCCESS = True
+# A lockout ends at a known time: tries during it do not extend it (else anyone could keep
+# a person locked out for good by trying their e-mail every few minutes).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The client's address as the ASGI server reports it (daphne --proxy-headers takes it from
+# the proxy's X-Forwarded-For); a header sent by the client itself is not trusted.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_VERBOSE = False
+
+# Roles that must use two-factor authentication (comma-separated; empty: nobody must).
+ACCORD_TWO_FACTOR_REQUIRED_ROLES = [
+    role.strip()
+    for role in os.environ.get("ACCORD_TWO_FACTOR_REQUIRED_ROLES", "signatory,coordinator").split(
+        ","
+    )
+    if role.strip()
+]
+# A signature asks for a current code again when the session's last one is older than this.
+ACCORD_SIGNATURE_REAUTH_SECONDS = int(os.environ.get("ACCORD_SIGNATURE_REAUTH_SECONDS", "900"))
+OTP_TOTP_ISSUER = "Accord"
 
 LOGGING = {
     "version": 1,

@@ -13,13 +13,20 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.actions import record
-from delegations.models import ApiToken, Body, Delegation, User, collation_key
+from delegations import two_factor
+from delegations.models import ApiToken, Body, Delegation, User, collation_key, time_zone_names
+from notifications.live import account_group, close_sockets_on_commit, session_group
 
 ADVISORY_NETWORK_GROUP = "advisory-network"
 COORDINATION_UNIT_GROUP = "coordination-unit"
@@ -238,6 +245,10 @@ def change_person(
     ``email``, ``full_name`` and ``organisation`` stay as they are when not given.
     ``before`` is what the person looked like before, when the caller (the admin) already
     changed the instance in memory.
+
+    Disabling a person (``is_active=False``) ends all their login sessions and closes their
+    sockets. Their API tokens are refused while they are disabled (the token check asks
+    ``is_active``) but not revoked: enabling the person again brings them back.
     """
     previous = before or _person_facts(person)
     if email is not None:
@@ -253,12 +264,17 @@ def change_person(
         update_fields=["email", "full_name", "role", "delegation", "is_active", "organisation"]
     )
     sync_groups(person)
+    after = _person_facts(person)
+    if not is_active:
+        # Logged out everywhere at once: every session deleted, every socket closed (4401).
+        after["sessions_ended"] = end_sessions(person, reason=_("This account was disabled."))
+        close_sockets_on_commit([account_group(person.pk)], _("This account was disabled."))
     record(
         actor,
         "delegations.change_person",
         person,
         before=previous,
-        after=_person_facts(person),
+        after=after,
         delegation=delegation_of(actor),
     )
     return person
@@ -332,3 +348,201 @@ def note_api_token_use(token: ApiToken) -> None:
         return
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     token.last_used_at = now
+
+
+@transaction.atomic
+def set_language_and_time_zone(
+    actor: User, *, language: str | None = None, time_zone: str | None = None
+) -> User:
+    """Save the language Accord speaks to ``actor`` ("" for their browser's) and the time zone
+    their dates are shown in; ``None`` leaves that one as it is.
+
+    Raises ``ValueError`` for a language Accord does not speak or an unknown time zone name.
+    Saving what is already saved changes nothing and records nothing.
+    """
+    locked = User.objects.select_for_update().get(pk=actor.pk)
+    before = {"language": locked.language, "time_zone": locked.time_zone}
+    if language is not None:
+        if language and language not in dict(settings.LANGUAGES):
+            raise ValueError(f"Accord does not speak “{language}”.")
+        locked.language = language
+    if time_zone is not None:
+        if time_zone not in time_zone_names():
+            raise ValueError(f"“{time_zone}” is not a time zone name.")
+        locked.time_zone = time_zone
+    after = {"language": locked.language, "time_zone": locked.time_zone}
+    if after != before:
+        locked.save(update_fields=["language", "time_zone"])
+        record(
+            actor,
+            "delegations.set_language_and_time_zone",
+            locked,
+            before=before,
+            after=after,
+            delegation=delegation_of(actor),
+        )
+    actor.language = locked.language
+    actor.time_zone = locked.time_zone
+    return locked
+
+
+# --- two-factor authentication, sessions and lockouts ----------------------------------------
+
+
+def end_sessions(person: User, *, keep: str | None = None, reason: str) -> int:
+    """Delete every login session of ``person`` (but ``keep``, a session key), and after
+    commit close the sockets those sessions opened. Returns how many sessions ended."""
+    keys = [key for key in two_factor.session_keys_of(person) if key != keep]
+    Session.objects.filter(session_key__in=keys).delete()
+    close_sockets_on_commit([session_group(key) for key in keys], reason)
+    return len(keys)
+
+
+def _new_recovery_codes(person: User) -> list[str]:
+    """Replace the person's recovery codes with ten new ones; returns them (shown once)."""
+    device = StaticDevice.objects.filter(user=person).first() or StaticDevice.objects.create(
+        user=person, name="Recovery codes", confirmed=True
+    )
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for __ in range(two_factor.RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+@transaction.atomic
+def start_two_factor_set_up(actor: User) -> TOTPDevice:
+    """The authenticator app ``actor`` is setting up: a new secret, not in force until
+    confirmed with a code. Asking again shows the same secret. Nothing to audit yet.
+
+    Raises ``ValueError`` if ``actor`` already has a confirmed device."""
+    if two_factor.has_device(actor):
+        raise ValueError(_("Two-factor authentication is already on."))
+    pending = TOTPDevice.objects.filter(user=actor, confirmed=False).first()
+    if pending is None:
+        pending = TOTPDevice.objects.create(user=actor, name="Authenticator app", confirmed=False)
+    return pending
+
+
+@transaction.atomic
+def confirm_two_factor(actor: User, *, code: str, session_key: str | None) -> list[str]:
+    """Put ``actor``'s pending authenticator app in force once it gives a current ``code``,
+    with ten new recovery codes (returned, shown once); every other session of ``actor``
+    ends, as one that logged in with the password alone must not stay in.
+
+    Raises ``WrongCode`` for a wrong code, ``ValueError`` if nothing is being set up."""
+    pending = TOTPDevice.objects.select_for_update().filter(user=actor, confirmed=False).first()
+    if pending is None:
+        raise ValueError(_("Start setting up two-factor authentication first."))
+    if not two_factor.TOTP_CODE.match(two_factor.normalise_code(code)) or not (
+        pending.verify_token(two_factor.normalise_code(code))
+    ):
+        raise two_factor.WrongCode(
+            _("That code is not the one your app shows now. Check the app and try again.")
+        )
+    pending.confirmed = True
+    pending.save(update_fields=["confirmed"])
+    codes = _new_recovery_codes(actor)
+    ended = end_sessions(
+        actor, keep=session_key, reason=_("Two-factor authentication was turned on.")
+    )
+    record(
+        actor,
+        "delegations.enable_two_factor",
+        actor,
+        before={"two_factor": False},
+        after={"two_factor": True, "recovery_codes": len(codes), "other_sessions_ended": ended},
+        delegation=delegation_of(actor),
+    )
+    return codes
+
+
+@transaction.atomic
+def regenerate_recovery_codes(actor: User) -> list[str]:
+    """Ten new recovery codes for ``actor`` (returned, shown once); the old ones stop working.
+
+    Raises ``ValueError`` if ``actor`` has no authenticator app in force."""
+    if not two_factor.has_device(actor):
+        raise ValueError(_("Turn on two-factor authentication first."))
+    codes = _new_recovery_codes(actor)
+    record(
+        actor,
+        "delegations.regenerate_recovery_codes",
+        actor,
+        after={"recovery_codes": len(codes)},
+        delegation=delegation_of(actor),
+    )
+    return codes
+
+
+def _remove_devices(person: User) -> None:
+    TOTPDevice.objects.filter(user=person).delete()
+    StaticDevice.objects.filter(user=person).delete()
+
+
+@transaction.atomic
+def remove_two_factor(actor: User, *, code: str, session_key: str | None) -> None:
+    """Turn off ``actor``'s two-factor authentication, proven by a current code (or a
+    recovery code): the app and the recovery codes are deleted and every other session of
+    ``actor`` ends. A person whose role requires it is asked to set it up again.
+
+    Raises ``WrongCode`` for a wrong code."""
+    if two_factor.device_for_code(actor, code) is None:
+        raise two_factor.WrongCode(
+            _("That code is not a current code of your app, nor an unused recovery code.")
+        )
+    _remove_devices(actor)
+    ended = end_sessions(
+        actor, keep=session_key, reason=_("Two-factor authentication was turned off.")
+    )
+    record(
+        actor,
+        "delegations.disable_two_factor",
+        actor,
+        before={"two_factor": True},
+        after={"two_factor": False, "other_sessions_ended": ended},
+        delegation=delegation_of(actor),
+    )
+
+
+@transaction.atomic
+def reset_two_factor(actor: User | None, person: User) -> None:
+    """For someone who lost both their app and their recovery codes: the coordination unit
+    deletes their devices and ends all their sessions; they set it up again at next login."""
+    had = two_factor.has_device(person)
+    _remove_devices(person)
+    ended = end_sessions(person, reason=_("Your two-factor authentication was reset."))
+    record(
+        actor,
+        "delegations.reset_two_factor",
+        person,
+        before={"two_factor": had},
+        after={"two_factor": False, "sessions_ended": ended},
+        delegation=delegation_of(actor),
+    )
+
+
+def note_recovery_code_use(actor: User) -> int:
+    """Record that ``actor`` used one of their recovery codes; returns how many remain."""
+    remaining = StaticToken.objects.filter(device__user=actor).count()
+    record(
+        actor,
+        "delegations.use_recovery_code",
+        actor,
+        after={"recovery_codes_left": remaining},
+        delegation=delegation_of(actor),
+    )
+    return remaining
+
+
+def record_lockout(*, email: str, address: str) -> None:
+    """Put on the record that logging in to ``email``'s account was locked out after repeated
+    failures (only for an account that exists: the record names people, not guesses)."""
+    person = User.objects.filter(email__iexact=email).first() if email else None
+    if person is not None:
+        record(
+            None,
+            "delegations.login_locked_out",
+            person,
+            after={"address": address},
+            delegation=delegation_of(person),
+        )

@@ -18,6 +18,8 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from delegations import actions
 from delegations.models import Body, Delegation, User
@@ -181,6 +183,17 @@ class PersonAdmin(UserAdmin[User]):
     search_fields = ["email", "full_name", "organisation", "delegation__name"]
     ordering = ["full_name"]
     filter_horizontal = []
+    actions = ["reset_two_factor"]
+
+    @admin.action(description="Reset two-factor authentication (lost phone and recovery codes)")
+    def reset_two_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        """For people who lost their app and their recovery codes: their devices go, their
+        sessions end, and they set it up again at their next login. On the record."""
+        for person in queryset:
+            actions.reset_two_factor(_actor(request), person)
+        self.message_user(
+            request, f"Reset for {len(queryset)}: they set it up again at their next login."
+        )
 
     def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> list[str]:
         # Staff access follows the role: coordinators have it, nobody else.
@@ -291,3 +304,13 @@ class BodyAdmin(admin.ModelAdmin[Body]):
         chairs = set(form.cleaned_data.get("chairs", []))
         if chairs != set(body.chairs.all()):
             actions.set_chairs(_actor(request), body, chairs=chairs)
+
+
+# --- two-factor authentication --------------------------------------------------------------
+
+# Devices are never edited in the admin: deleting one there would leave its sessions verified
+# (see delegations.two_factor). A coordinator resets a person's two-factor authentication
+# with the people admin's action, which also ends their sessions and is on the record.
+for model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)

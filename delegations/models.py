@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import zoneinfo
+from functools import cache
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Group, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 def collation_key(name: str) -> str:
@@ -58,6 +63,21 @@ class Delegation(models.Model):
         return self.name
 
 
+@cache
+def time_zone_names() -> frozenset[str]:
+    """Every IANA time zone name this machine knows, e.g. "Europe/Paris"."""
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in time_zone_names():
+        raise ValidationError(
+            _("“%(value)s” is not a time zone name such as Europe/Paris or America/Mexico_City."),
+            code="invalid_time_zone",
+            params={"value": value},
+        )
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
@@ -80,10 +100,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person who logs in by e-mail, usually on behalf of one delegation."""
 
     class Role(models.TextChoices):
-        DELEGATE = "delegate", "Delegate"
-        SIGNATORY = "signatory", "Signatory"
-        COORDINATOR = "coordinator", "Coordinator"
-        ADVISER = "adviser", "Adviser"
+        DELEGATE = "delegate", _("Delegate")
+        SIGNATORY = "signatory", _("Signatory")
+        COORDINATOR = "coordinator", _("Coordinator")
+        ADVISER = "adviser", _("Adviser")
 
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=160)
@@ -104,6 +124,20 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language Accord speaks to this person; blank: their browser's."),
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="UTC",
+        validators=[validate_time_zone],
+        help_text=_("Dates and times are shown in it, e.g. Europe/Paris."),
+    )
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -167,17 +201,17 @@ class User(AbstractBaseUser, PermissionsMixin):
         if self.delegation_id is not None and self.delegation is not None:
             return self.delegation.name
         if self.role == self.Role.COORDINATOR:
-            return "Coordination unit"
-        return self.organisation or "Advisory network"
+            return str(_("Coordination unit"))
+        return self.organisation or str(_("Advisory network"))
 
 
 class Body(models.Model):
     """The plenary, a task force or a working group: the owner of statements, steered by chairs."""
 
     class Kind(models.TextChoices):
-        PLENARY = "plenary", "Plenary"
-        TASK_FORCE = "task_force", "Task force"
-        WORKING_GROUP = "working_group", "Working group"
+        PLENARY = "plenary", _("Plenary")
+        TASK_FORCE = "task_force", _("Task force")
+        WORKING_GROUP = "working_group", _("Working group")
 
     name = models.CharField(max_length=160, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.WORKING_GROUP)

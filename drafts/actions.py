@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from guardian.core import ObjectPermissionChecker
 
 from audit.actions import record
@@ -65,12 +66,12 @@ def _checked(text: str) -> str:
     """``text`` in canonical form; ``InvalidText`` if it is empty or over the size limit."""
     canonical = canonical_text(text)
     if not canonical:
-        raise InvalidText("A statement's text cannot be empty.")
+        raise InvalidText(_("A statement's text cannot be empty."))
     size = len(canonical.encode("utf-8"))
     if size > settings.ACCORD_MAX_TEXT_BYTES:
         raise InvalidText(
-            f"The text is {size // 1000} KB; the most a statement may hold is "
-            f"{settings.ACCORD_MAX_TEXT_BYTES // 1000} KB."
+            _("The text is %(size)s KB; the most a statement may hold is %(most)s KB.")
+            % {"size": size // 1000, "most": settings.ACCORD_MAX_TEXT_BYTES // 1000}
         )
     return canonical
 
@@ -215,14 +216,19 @@ def save_revision(actor: Any, statement: Statement, *, text: str, base: Revision
     """
     locked = Statement.objects.select_for_update().get(pk=statement.pk)
     if not permissions.can_edit(actor, locked):
-        raise PermissionDenied("Only delegates of the pen-holding delegations may edit this text.")
+        raise PermissionDenied(
+            _("Only delegates of the pen-holding delegations may edit this text.")
+        )
     if not locked.is_open_for_editing:
         raise EditingClosed(
-            f"This statement is in {locked.get_state_display().lower()}; its text can no longer "
-            "be edited. Ask the chair to return it to drafting."
+            _(
+                "This statement is in %(state)s; its text can no longer be edited. Ask the chair "
+                "to return it to drafting."
+            )
+            % {"state": locked.get_state_display().lower()}
         )
     if base.statement_id != locked.pk:
-        raise StaleEdit("That revision belongs to another statement.")
+        raise StaleEdit(_("That revision belongs to another statement."))
     current = locked.current_revision or base
     mine = _checked(text)
     merged: dict[str, Any] = {}
@@ -362,7 +368,7 @@ def change_details(
     """
     locked = Statement.objects.select_for_update().get(pk=statement.pk)
     if not (actor.is_authenticated and actor.is_coordinator):
-        raise PermissionDenied("Only coordinators may change a statement's details.")
+        raise PermissionDenied(_("Only coordinators may change a statement's details."))
     wanted = {"title": title.strip(), "min_signatures": min_signatures}
     changed = {name for name, value in wanted.items() if getattr(locked, name) != value}
     if not changed:
@@ -372,8 +378,8 @@ def change_details(
     if refused:
         names = " and ".join(name.replace("_", " ") for name in refused)
         raise EditingClosed(
-            f"This statement is in {locked.get_state_display().lower()}; its {names} can no "
-            "longer change."
+            _("This statement is in %(state)s; its %(names)s can no longer change.")
+            % {"state": locked.get_state_display().lower(), "names": names}
         )
     before = {name: getattr(locked, name) for name in sorted(changed)}
     for name in changed:
@@ -501,14 +507,18 @@ def _applied(kind: str, index: int, proposal: str, text: str) -> tuple[str, dict
     result = join(spliced)
     if [block.text for block in blocks(result)] != [block.text for block in spliced]:
         raise InvalidAmendment(
-            "Once in the text, this wording would run into the paragraph before or after it. "
-            "Write it as a paragraph of its own (a list item starts with its number).",
+            _(
+                "Once in the text, this wording would run into the paragraph before or after it. "
+                "Write it as a paragraph of its own (a list item starts with its number)."
+            ),
             field="text",
         )
     try:
         _checked(result)
     except InvalidText as invalid:
-        raise InvalidAmendment(f"With this amendment: {invalid}", field="text") from invalid
+        raise InvalidAmendment(
+            _("With this amendment: %(invalid)s") % {"invalid": invalid}, field="text"
+        ) from invalid
     return result, {new: old for new, old in enumerate(origins) if old is not None}
 
 
@@ -568,8 +578,11 @@ def _wordings(
     }
     if current.pk not in rows:
         raise ParagraphGone(
-            f"That paragraph is no longer in the text: revision {current.number} removed it. "
-            "Nothing was saved."
+            _(
+                "That paragraph is no longer in the text: revision %(current)s removed it. "
+                "Nothing was saved."
+            )
+            % {"current": current.number}
         )
     if read.pk not in rows:
         raise error(f"Revision {read.number} has no such paragraph.", field=None)
@@ -583,16 +596,26 @@ def require_commenting(
     ``CommentsClosed`` once sign-on has opened, for everyone; else ``PermissionDenied``."""
     if statement.state not in COMMENTS_OPEN_IN:
         raise CommentsClosed(
-            f"This statement is in {_state_label(statement)}: comments are taken during "
-            "drafting and consultation only. Its threads stay here to read."
+            _(
+                "This statement is in %(state_label)s: comments are taken during drafting and "
+                "consultation only. Its threads stay here to read."
+            )
+            % {"state_label": _state_label(statement)}
         )
     if not permissions.can_comment(actor, statement, checker):
         if statement.state == State.DRAFT:
-            raise PermissionDenied("While it is a draft, only the pen-holding delegations comment.")
-        advisers = ", and the advisory network," if statement.advisers_invited else ""
+            raise PermissionDenied(
+                _("While it is a draft, only the pen-holding delegations comment.")
+            )
+        if statement.advisers_invited:
+            raise PermissionDenied(
+                _(
+                    "Only delegates and signatories of member delegations, and the advisory "
+                    "network, comment on a consultation."
+                )
+            )
         raise PermissionDenied(
-            f"Only delegates and signatories of member delegations{advisers} comment on a "
-            "consultation."
+            _("Only delegates and signatories of member delegations comment on a consultation.")
         )
 
 
@@ -625,8 +648,15 @@ def comment_on_paragraph(
         )
     if quote and quote not in plain_text(read_row.text):
         raise InvalidComment(
-            f"¶ {read_row.position} does not say “{quote[:80]}” in revision "
-            f"{read_row.revision.number}: quote its words as they stand, or leave the quote out.",
+            _(
+                "¶ %(position)s does not say “%(quote)s” in revision %(revision)s: quote its "
+                "words as they stand, or leave the quote out."
+            )
+            % {
+                "position": read_row.position,
+                "quote": quote[:80],
+                "revision": read_row.revision.number,
+            },
             field="quote",
         )
     comment = Comment.objects.create(
@@ -668,7 +698,7 @@ def reply_to_comment(actor: Any, comment: Comment, *, body: str) -> Comment:
         .get(pk=comment.parent_id or comment.pk)
     )
     if thread.is_resolved:
-        raise ThreadResolved("This thread is resolved: reopen it to reply.")
+        raise ThreadResolved(_("This thread is resolved: reopen it to reply."))
     body = _written(body, "reply", COMMENT_MAX_LENGTH, InvalidComment, field="body")
     latest = locked.current_revision
     assert latest is not None, "every statement has a revision"
@@ -747,13 +777,19 @@ def _mark_resolved(actor: Any, comment: Comment, *, resolved: bool) -> Comment:
     thread = Comment.objects.select_for_update().get(pk=comment.parent_id or comment.pk)
     if not permissions.can_resolve(actor, locked, thread):
         raise PermissionDenied(
-            "Only the comment's author, the pen-holding delegations and the chairs of "
-            f"{locked.body} may resolve or reopen this thread."
+            _(
+                "Only the comment's author, the pen-holding delegations and the chairs of "
+                "%(body)s may resolve or reopen this thread."
+            )
+            % {"body": locked.body}
         )
     if locked.state not in COMMENTS_OPEN_IN:
         raise CommentsClosed(
-            f"This statement is in {_state_label(locked)}: its threads can no longer be "
-            "resolved or reopened."
+            _(
+                "This statement is in %(state_label)s: its threads can no longer be resolved or "
+                "reopened."
+            )
+            % {"state_label": _state_label(locked)}
         )
     if thread.is_resolved == resolved:
         return thread
@@ -786,14 +822,14 @@ PROPOSES: dict[str, str] = {
 def _proposed_wording(kind: str, text: str, read: RevisionParagraph) -> str:
     if kind not in Amendment.Kind.values:
         raise InvalidAmendment(
-            "Choose whether to replace the paragraph, insert one after it, or delete it.",
+            _("Choose whether to replace the paragraph, insert one after it, or delete it."),
             field="kind",
         )
     if kind == Amendment.Kind.DELETE:
         return ""  # whatever the text box held: a deletion proposes no wording
     wording = canonical_text(text).removesuffix("\n")
     if not wording:
-        raise InvalidAmendment("Write the wording you propose.", field="text")
+        raise InvalidAmendment(_("Write the wording you propose."), field="text")
     if wording == read.text:
         raise InvalidAmendment(
             "That is the paragraph's own wording: write the wording you propose instead."
@@ -836,9 +872,16 @@ def propose_amendment(
     carried, why = carry_over(kind, read_row.text, wording, current_row.text)
     if why:
         raise AmendmentCollides(
-            f"¶ {current_row.position} was changed after revision {read_row.revision.number}, "
-            f"which you read: {_OUTDATED_BECAUSE[why].format(n=current.number)} Nothing was "
-            "saved: read the paragraph as it stands now, and propose your change to it."
+            _(
+                "¶ %(position)s was changed after revision %(revision)s, which you read: "
+                "%(reason)s Nothing was saved: read the paragraph as it stands now, and propose "
+                "your change to it."
+            )
+            % {
+                "position": current_row.position,
+                "revision": read_row.revision.number,
+                "reason": _OUTDATED_BECAUSE[why].format(n=current.number),
+            }
         )
     _applied(kind, current_row.position - 1, carried, current.text)
     amendment = Amendment.objects.create(
@@ -884,12 +927,12 @@ def require_proposing(
     ``PermissionDenied``, or ``AmendmentsClosed`` outside consultation."""
     if not permissions.can_propose_amendment(actor, statement, checker):
         raise PermissionDenied(
-            "Only delegates and signatories of member delegations propose amendments."
+            _("Only delegates and signatories of member delegations propose amendments.")
         )
     if statement.state != State.CONSULTATION:
         raise AmendmentsClosed(
-            f"Amendments are proposed during consultation; this statement is in "
-            f"{_state_label(statement)}."
+            _("Amendments are proposed during consultation; this statement is in %(state_label)s.")
+            % {"state_label": _state_label(statement)}
         )
 
 
@@ -900,12 +943,15 @@ def require_deciding(
     decide (now): ``PermissionDenied``, or ``AmendmentsClosed`` outside consultation."""
     if not permissions.can_decide_amendment(actor, statement, checker):
         raise PermissionDenied(
-            "Only delegates of the pen-holding delegations accept or reject amendments."
+            _("Only delegates of the pen-holding delegations accept or reject amendments.")
         )
     if statement.state != State.CONSULTATION:
         raise AmendmentsClosed(
-            "Amendments are accepted or rejected during consultation; this statement is in "
-            f"{_state_label(statement)}."
+            _(
+                "Amendments are accepted or rejected during consultation; this statement is in "
+                "%(state_label)s."
+            )
+            % {"state_label": _state_label(statement)}
         )
 
 
@@ -917,7 +963,8 @@ def _still_open(amendment: Amendment) -> Amendment:
     )
     if not fresh.is_open:
         raise AmendmentDecided(
-            f"This amendment is {fresh.get_status_display().lower()} already; nothing was changed."
+            _("This amendment is %(status)s already; nothing was changed.")
+            % {"status": fresh.get_status_display().lower()}
         )
     return fresh
 
@@ -939,11 +986,13 @@ def accept_amendment(actor: Any, amendment: Amendment) -> Revision:
     row = current.paragraphs.filter(paragraph_id=fresh.paragraph_id).first()
     if row is None or row.text != fresh.base_text:
         # Every revision rebases the open amendments, so their base is the current wording.
-        raise StaleEdit("The paragraph changed since this amendment was made: reload the page.")
+        raise StaleEdit(_("The paragraph changed since this amendment was made: reload the page."))
     try:
         text, continues = _applied(fresh.kind, row.position - 1, fresh.text, current.text)
     except InvalidAmendment as invalid:
-        raise StaleEdit(f"This amendment cannot be applied: {invalid.message}") from invalid
+        raise StaleEdit(
+            _("This amendment cannot be applied: %(message)s") % {"message": invalid.message}
+        ) from invalid
     revision, rows = _new_revision(
         actor, locked, text, parent=current, amendment=fresh, continues=continues
     )

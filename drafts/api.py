@@ -51,6 +51,10 @@ class StrictSerializer(serializers.Serializer[Any]):
         return super().to_internal_value(data)
 
 
+class NoBody(StrictSerializer):
+    """For actions that take no input: anything sent is refused rather than ignored."""
+
+
 def person(user: Any) -> str:
     return user.full_name if user is not None else ""
 
@@ -404,6 +408,7 @@ class ResolveView(APIView):
     def post(self, request: Request, pk: int, comment_id: int) -> Response:
         statement, _ = _statement(request, pk)
         thread = selectors.comment_for(statement, comment_id)
+        NoBody(data=request.data).is_valid(raise_exception=True)
         done = (actions.resolve_comment if self.resolved else actions.reopen_comment)(
             request.user, thread
         )
@@ -539,6 +544,7 @@ class AcceptView(APIView):
     def post(self, request: Request, pk: int, amendment_id: int) -> Response:
         statement, _ = _statement(request, pk)
         amendment = selectors.amendment_for(statement, amendment_id)
+        NoBody(data=request.data).is_valid(raise_exception=True)
         actions.accept_amendment(request.user, amendment)
         return Response(_amendment(statement, amendment.pk))
 

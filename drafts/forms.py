@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from drafts.models import (
     COMMENT_MAX_LENGTH,
@@ -23,12 +24,12 @@ def clean_statement_text(text: str) -> str:
     """Refuse an empty text, or one over ``ACCORD_MAX_TEXT_BYTES``, with a form error."""
     canonical = canonical_text(text)
     if not canonical:
-        raise forms.ValidationError("The text cannot be empty.")
+        raise forms.ValidationError(_("The text cannot be empty."))
     size = len(canonical.encode("utf-8"))
     if size > settings.ACCORD_MAX_TEXT_BYTES:
         raise forms.ValidationError(
-            f"The text is {size // 1000} KB; the most a statement may hold is "
-            f"{settings.ACCORD_MAX_TEXT_BYTES // 1000} KB."
+            _("The text is %(size)s KB; the most a statement may hold is %(most)s KB.")
+            % {"size": size // 1000, "most": settings.ACCORD_MAX_TEXT_BYTES // 1000}
         )
     return text
 
@@ -36,8 +37,8 @@ def clean_statement_text(text: str) -> str:
 class EditForm(forms.Form):
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 24}),
-        label="Text (Markdown)",
-        error_messages={"required": "The text cannot be empty."},
+        label=_("Text (Markdown)"),
+        error_messages={"required": _("The text cannot be empty.")},
     )
     base_revision = forms.ModelChoiceField(
         queryset=Revision.objects.none(), widget=forms.HiddenInput, to_field_name="number"
@@ -48,7 +49,7 @@ class EditForm(forms.Form):
         base = self.fields["base_revision"]
         assert isinstance(base, forms.ModelChoiceField)
         base.queryset = statement.revisions.all()
-        base.error_messages["invalid_choice"] = (
+        base.error_messages["invalid_choice"] = _(
             "The revision you started from is not one of this statement's revisions."
         )
 
@@ -74,64 +75,64 @@ class _ReadRevisionForm(forms.Form):
         read = self.fields["revision"]
         assert isinstance(read, forms.ModelChoiceField)
         read.queryset = statement.revisions.all()
-        read.error_messages["invalid_choice"] = (
+        read.error_messages["invalid_choice"] = _(
             "The revision you read is not one of this statement's revisions."
         )
 
 
 class CommentForm(_ReadRevisionForm):
     body = forms.CharField(
-        label="Comment",
+        label=_("Comment"),
         max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Write the comment."},
+        error_messages={"required": _("Write the comment.")},
     )
     quote = forms.CharField(
-        label="Quote (optional)",
+        label=_("Quote (optional)"),
         required=False,
         max_length=QUOTE_MAX_LENGTH,
-        help_text="The words of the paragraph your comment is about, copied from it.",
+        help_text=_("The words of the paragraph your comment is about, copied from it."),
     )
     field_order = ["quote", "body", "revision"]
 
 
 class ReplyForm(forms.Form):
     body = forms.CharField(
-        label="Reply",
+        label=_("Reply"),
         max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Write the reply."},
+        error_messages={"required": _("Write the reply.")},
     )
 
 
 class AmendmentForm(_ReadRevisionForm):
     kind = forms.ChoiceField(
-        label="Proposal",
+        label=_("Proposal"),
         choices=Amendment.Kind.choices,
         initial=Amendment.Kind.REPLACE,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose what to propose."},
+        error_messages={"required": _("Choose what to propose.")},
     )
     text = forms.CharField(
-        label="Proposed wording",
+        label=_("Proposed wording"),
         required=False,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Markdown, as in the text. Not used when proposing to delete the paragraph.",
+        help_text=_("Markdown, as in the text. Not used when proposing to delete the paragraph."),
     )
     justification = forms.CharField(
-        label="Justification",
+        label=_("Justification"),
         max_length=JUSTIFICATION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Say why your delegation proposes it."},
+        error_messages={"required": _("Say why your delegation proposes it.")},
     )
 
 
 class RejectionForm(forms.Form):
     reason = forms.CharField(
-        label="Reason for rejecting",
+        label=_("Reason for rejecting"),
         max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="The proposing delegation is told it.",
-        error_messages={"required": "Give the reason, for the proposing delegation."},
+        help_text=_("The proposing delegation is told it."),
+        error_messages={"required": _("Give the reason, for the proposing delegation.")},
     )

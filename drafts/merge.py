@@ -211,4 +211,10 @@ def merge(base: str, theirs: str, mine: str) -> MergeResult:
                     )
                 )
         merged.extend(settled)
-    return MergeResult(text=canonical_text("".join(merged)), conflicts=tuple(conflicts))
+    # A text's first paragraph carries no blank lines before it; when both sides added one to
+    # an empty text, the second addition follows the first and needs them, or the two fuse.
+    joined = "".join(
+        piece if index == 0 or piece.startswith("\n") else f"\n\n{piece}"
+        for index, piece in enumerate(part for part in merged if part)
+    )
+    return MergeResult(text=canonical_text(joined), conflicts=tuple(conflicts))

@@ -6,6 +6,8 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -27,15 +29,15 @@ class Statement(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     """
 
     class State(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        CONSULTATION = "consultation", "Consultation"
-        SIGN_ON = "sign_on", "Sign-on"
-        PUBLISHED = "published", "Published"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        DRAFT = "draft", pgettext_lazy("statement state", "Draft")
+        CONSULTATION = "consultation", pgettext_lazy("statement state", "Consultation")
+        SIGN_ON = "sign_on", pgettext_lazy("statement state", "Sign-on")
+        PUBLISHED = "published", pgettext_lazy("statement state", "Published")
+        WITHDRAWN = "withdrawn", pgettext_lazy("statement state", "Withdrawn")
 
     class Kind(models.TextChoices):
-        JOINT_STATEMENT = "joint_statement", "Joint statement"
-        RAPID_RESPONSE = "rapid_response", "Rapid response"
+        JOINT_STATEMENT = "joint_statement", _("Joint statement")
+        RAPID_RESPONSE = "rapid_response", _("Rapid response")
 
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.JOINT_STATEMENT)
@@ -363,15 +365,15 @@ class Amendment(models.Model):
     """
 
     class Kind(models.TextChoices):
-        REPLACE = "replace", "Replace the paragraph"
-        INSERT_AFTER = "insert_after", "Insert a new paragraph after it"
-        DELETE = "delete", "Delete the paragraph"
+        REPLACE = "replace", _("Replace the paragraph")
+        INSERT_AFTER = "insert_after", _("Insert a new paragraph after it")
+        DELETE = "delete", _("Delete the paragraph")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        ACCEPTED = "accepted", "Accepted"
-        REJECTED = "rejected", "Rejected"
-        OUTDATED = "outdated", "Outdated"
+        OPEN = "open", pgettext_lazy("amendment status", "Open")
+        ACCEPTED = "accepted", pgettext_lazy("amendment status", "Accepted")
+        REJECTED = "rejected", pgettext_lazy("amendment status", "Rejected")
+        OUTDATED = "outdated", pgettext_lazy("amendment status", "Outdated")
 
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="amendments")
     paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="amendments")

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 from guardian.core import ObjectPermissionChecker
 
 from drafts.diff import Segment, word_diff
@@ -33,7 +34,7 @@ def statement_for(user: Any, pk: int, checker: ObjectPermissionChecker | None = 
     """The statement ``pk`` if ``user`` may see it; else ``Http404``, as if it did not exist."""
     statement = statements_with_details().filter(pk=pk).first()
     if statement is None or not can_view(user, statement, checker):
-        raise Http404("No such statement.")
+        raise Http404(_("No such statement."))
     return statement
 
 
@@ -110,7 +111,7 @@ def paragraph_for(statement: Statement, key: str) -> Paragraph:
     """The statement's paragraph ``key``; ``Http404`` with a message if it has none."""
     paragraph = Paragraph.objects.filter(statement=statement, key=key).first()
     if paragraph is None:
-        raise Http404(f"This statement has no paragraph “{key[:20]}”.")
+        raise Http404(_("This statement has no paragraph “%(key)s”.") % {"key": key[:20]})
     return paragraph
 
 
@@ -118,7 +119,7 @@ def comment_for(statement: Statement, pk: int) -> Comment:
     """The comment ``pk`` on ``statement``; ``Http404`` if it has none such."""
     comment = Comment.objects.filter(statement=statement, pk=pk).select_related("paragraph").first()
     if comment is None:
-        raise Http404("This statement has no such comment.")
+        raise Http404(_("This statement has no such comment."))
     comment.statement = statement
     return comment
 
@@ -131,7 +132,7 @@ def amendment_for(statement: Statement, pk: int) -> Amendment:
         .first()
     )
     if amendment is None:
-        raise Http404("This statement has no such amendment.")
+        raise Http404(_("This statement has no such amendment."))
     amendment.statement = statement
     return amendment
 
@@ -285,7 +286,7 @@ def discussion_of(
         if comment.delegation is not None:
             speakers[comment.delegation.code] = comment.delegation.name
         else:
-            speakers[ADVISERS] = "Advisory network"
+            speakers[ADVISERS] = _("Advisory network")
     plain: dict[int, str] = {}
     removed_threads: list[ThreadView] = []
     shown = 0

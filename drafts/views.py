@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from drafts import actions, diff, permissions, selectors
@@ -40,11 +41,12 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     checker = permissions.checker_for(request.user)
     statement = selectors.statement_for(request.user, pk, checker)
     if not permissions.can_edit(request.user, statement, checker):
-        raise PermissionDenied("Only delegates of the pen-holding delegations may edit this text.")
-    closed_message = (
-        f"This statement is in {statement.get_state_display().lower()}; its text can no "
-        "longer be edited."
-    )
+        raise PermissionDenied(
+            _("Only delegates of the pen-holding delegations may edit this text.")
+        )
+    closed_message = _("This statement is in %(state)s; its text can no longer be edited.") % {
+        "state": statement.get_state_display().lower()
+    }
     if request.method == "GET" and not statement.is_open_for_editing:
         raise EditingClosed(closed_message)
     current = statement.current_revision
@@ -85,14 +87,21 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _saved_message(revision: Revision, base: Revision, current: Revision | None) -> str:
     if revision.pk in (base.pk, current.pk if current else None):
-        return f"No changes to save: revision {revision.number} already reads that way."
+        return _("No changes to save: revision %(number)s already reads that way.") % {
+            "number": revision.number
+        }
     if revision.is_merge:
         credited = ", ".join(author.full_name for author in revision.co_authors.all())
-        return (
-            f"Saved as revision {revision.number}: your edit of revision {base.number} was "
-            f"merged with the newer text" + (f" by {credited}." if credited else ".")
-        )
-    return f"Saved as revision {revision.number}."
+        if credited:
+            return _(
+                "Saved as revision %(number)s: your edit of revision %(base)s was merged with "
+                "the newer text by %(credited)s."
+            ) % {"number": revision.number, "base": base.number, "credited": credited}
+        return _(
+            "Saved as revision %(number)s: your edit of revision %(base)s was merged with "
+            "the newer text."
+        ) % {"number": revision.number, "base": base.number}
+    return _("Saved as revision %(number)s.") % {"number": revision.number}
 
 
 def _conflict_page(
@@ -157,9 +166,14 @@ class BadComparison(ValueError):
 def _revision_number(request: HttpRequest, name: str) -> int:
     raw = request.GET.get(name, "").strip()
     if not raw:
-        raise BadComparison(f"Choose a revision to compare {name} (the “{name}” parameter).")
+        raise BadComparison(
+            _("Choose a revision to compare %(name)s (the “%(name)s” parameter).") % {"name": name}
+        )
     if not raw.isdigit() or int(raw) < 1 or len(raw) > 9:
-        raise BadComparison(f"“{raw}” is not a revision number; {name} must be 1 or more.")
+        raise BadComparison(
+            _("“%(raw)s” is not a revision number; %(name)s must be 1 or more.")
+            % {"raw": raw, "name": name}
+        )
     return int(raw)
 
 
@@ -173,8 +187,11 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
         if missing:
             latest = statement.current_revision.number if statement.current_revision else 0
             raise BadComparison(
-                f"This statement has no revision {' or '.join(map(str, missing))}; its "
-                f"revisions are numbered 1 to {latest}."
+                _(
+                    "This statement has no revision %(missing)s; its revisions are numbered "
+                    "1 to %(latest)s."
+                )
+                % {"missing": _(" or ").join(map(str, missing)), "latest": latest}
             )
     except BadComparison as bad:
         return render(
@@ -206,7 +223,7 @@ def revision_markdown(request: HttpRequest, pk: int, number: int) -> HttpRespons
     statement = selectors.statement_for(request.user, pk)
     revision = selectors.revisions_numbered(statement, [number]).get(number)
     if revision is None:
-        raise Http404("This statement has no such revision.")
+        raise Http404(_("This statement has no such revision."))
     filename = f"{slugify(statement.title)[:80] or 'statement'}-revision-{revision.number}.md"
     response = HttpResponse(revision.text, content_type="text/markdown; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -222,9 +239,11 @@ def merge_preview(request: HttpRequest, pk: int) -> JsonResponse:
     checker = permissions.checker_for(request.user)
     statement = selectors.statement_for(request.user, pk, checker)
     if not permissions.can_edit(request.user, statement, checker):
-        raise PermissionDenied("Only delegates of the pen-holding delegations may edit this text.")
+        raise PermissionDenied(
+            _("Only delegates of the pen-holding delegations may edit this text.")
+        )
     if not statement.is_open_for_editing:
-        return JsonResponse({"error": "Editing is closed for this statement."}, status=409)
+        return JsonResponse({"error": _("Editing is closed for this statement.")}, status=409)
     form = EditForm(request.POST, statement=statement)
     if not form.is_valid():
         problems = [str(error) for errors in form.errors.values() for error in errors]
@@ -282,7 +301,7 @@ def comment(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     if request.method == "GET":
         actions.require_commenting(request.user, statement, checker)
         if wording is None:
-            raise ParagraphGone("That paragraph is no longer in the text.")
+            raise ParagraphGone(_("That paragraph is no longer in the text."))
         return _paragraph_page(request, context)
     if not form.is_valid():
         return _paragraph_page(request, context, status=400)
@@ -297,7 +316,7 @@ def comment(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         )
     except (InvalidInput, Conflict) as refusal:
         return _paragraph_page(request, context, status=_refused(form, refusal))
-    messages.success(request, "Your comment is added.")
+    messages.success(request, _("Your comment is added."))
     return _on_statement_page(statement, f"c-{written.pk}")
 
 
@@ -325,7 +344,7 @@ def reply(request: HttpRequest, pk: int, comment_id: int) -> HttpResponse:
         written = actions.reply_to_comment(request.user, thread, body=form.cleaned_data["body"])
     except (InvalidInput, Conflict) as refusal:
         return _paragraph_page(request, context, status=_refused(form, refusal))
-    messages.success(request, "Your reply is added.")
+    messages.success(request, _("Your reply is added."))
     return _on_statement_page(statement, f"c-{written.pk}")
 
 
@@ -334,7 +353,7 @@ def reply(request: HttpRequest, pk: int, comment_id: int) -> HttpResponse:
 def resolve_comment(request: HttpRequest, pk: int, comment_id: int) -> HttpResponse:
     statement = selectors.statement_for(request.user, pk)
     thread = actions.resolve_comment(request.user, selectors.comment_for(statement, comment_id))
-    messages.success(request, "The thread is resolved.")
+    messages.success(request, _("The thread is resolved."))
     return _on_statement_page(statement, f"c-{thread.pk}")
 
 
@@ -343,7 +362,7 @@ def resolve_comment(request: HttpRequest, pk: int, comment_id: int) -> HttpRespo
 def reopen_comment(request: HttpRequest, pk: int, comment_id: int) -> HttpResponse:
     statement = selectors.statement_for(request.user, pk)
     thread = actions.reopen_comment(request.user, selectors.comment_for(statement, comment_id))
-    messages.success(request, "The thread is open again.")
+    messages.success(request, _("The thread is open again."))
     return _on_statement_page(statement, f"c-{thread.pk}")
 
 
@@ -364,7 +383,7 @@ def propose_amendment(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     if request.method == "GET":
         actions.require_proposing(request.user, statement, checker)
         if wording is None:
-            raise ParagraphGone("That paragraph is no longer in the text.")
+            raise ParagraphGone(_("That paragraph is no longer in the text."))
         return _paragraph_page(request, context)
     if not form.is_valid():
         return _paragraph_page(request, context, status=400)
@@ -380,7 +399,7 @@ def propose_amendment(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         )
     except (InvalidInput, Conflict) as refusal:
         return _paragraph_page(request, context, status=_refused(form, refusal))
-    messages.success(request, "Your amendment is proposed; the pen-holders are told.")
+    messages.success(request, _("Your amendment is proposed; the pen-holders are told."))
     return _on_statement_page(statement, f"a-{amendment.pk}")
 
 
@@ -392,8 +411,8 @@ def accept_amendment(request: HttpRequest, pk: int, amendment_id: int) -> HttpRe
     revision = actions.accept_amendment(request.user, amendment)
     messages.success(
         request,
-        f"The amendment by {amendment.delegation} is accepted: the text is now revision "
-        f"{revision.number}.",
+        _("The amendment by %(delegation)s is accepted: the text is now revision %(number)s.")
+        % {"delegation": amendment.delegation, "number": revision.number},
     )
     return _on_statement_page(statement, amendment.paragraph.key)
 
@@ -421,5 +440,8 @@ def reject_amendment(request: HttpRequest, pk: int, amendment_id: int) -> HttpRe
         actions.reject_amendment(request.user, amendment, reason=form.cleaned_data["reason"])
     except (InvalidInput, Conflict) as refusal:
         return _paragraph_page(request, context, status=_refused(form, refusal))
-    messages.success(request, f"The amendment by {amendment.delegation} is rejected.")
+    messages.success(
+        request,
+        _("The amendment by %(delegation)s is rejected.") % {"delegation": amendment.delegation},
+    )
     return _on_statement_page(statement, f"a-{amendment.pk}")

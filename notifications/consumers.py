@@ -10,6 +10,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from notifications import selectors
 from notifications.actions import user_group
+from notifications.live import account_group, session_group
 
 # Browsers send small control messages; anything bigger is a mistake or an attack.
 MAX_MESSAGE_BYTES = 16 * 1024
@@ -23,6 +24,21 @@ class GuardedJsonConsumer(AsyncJsonWebsocketConsumer):
     frame and carries on, and dispatches ``{"type": "x"}`` to ``on_x(content)``."""
 
     accepted_types: frozenset[str] = frozenset({"ping"})
+
+    async def websocket_connect(self, message: dict[str, Any]) -> None:
+        """Join the groups through which the socket is closed when its login session ends
+        (logging out) or its person's account does (deactivation), then connect as usual."""
+        user = self.scope.get("user")
+        session = self.scope.get("session")
+        session_key = getattr(session, "session_key", None)
+        if user is not None and user.is_authenticated and session_key:
+            self.groups = [session_group(session_key), account_group(user.pk)]
+        await super().websocket_connect(message)
+
+    async def sockets_close(self, event: dict[str, Any]) -> None:
+        """The session or the account ended: say so, and close as if never logged in."""
+        await self.send_json({"type": "session_ended", "message": event["message"]})
+        await self.close(code=CLOSE_UNAUTHENTICATED)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if text_data is None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import zoneinfo
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
 
 from notifications.models import Notification
 
@@ -16,12 +20,26 @@ def absolute(link: str) -> str:
     return f"{settings.ACCORD_BASE_URL.rstrip('/')}{link}"
 
 
+@contextmanager
+def as_recipient(person: Any) -> Iterator[None]:
+    """Speak the recipient's language and show times in their time zone: e-mails go out from
+    the task worker, outside any request, so nothing else has chosen them."""
+    language = getattr(person, "language", "") or settings.LANGUAGE_CODE
+    try:
+        zone = zoneinfo.ZoneInfo(getattr(person, "time_zone", "") or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo("UTC")
+    with translation.override(language), timezone.override(zone):
+        yield
+
+
 def _message(
     person: Any, subject: str, template: str, context: dict[str, Any]
 ) -> EmailMultiAlternatives:
     context = {"person": person, "base_url": settings.ACCORD_BASE_URL, **context}
     message = EmailMultiAlternatives(
-        subject=subject,
+        # One line: a title typed with line breaks must not end the header (or add others).
+        subject=" ".join(subject.split()),
         body=render_to_string(f"notifications/email/{template}.txt", context),
         to=[person.email],
     )
@@ -32,20 +50,27 @@ def _message(
 
 
 def notification_email(notification: Notification) -> EmailMultiAlternatives:
-    """One notification as an e-mail: plain text and HTML, with a link to the statement."""
-    return _message(
-        notification.recipient,
-        f"[Accord] {notification.get_event_display()}: {notification.subject_title}",
-        "notification",
-        {"notification": notification, "url": absolute(notification.link)},
-    )
+    """One notification as an e-mail, in the recipient's language: plain text and HTML, with
+    a link to the statement."""
+    with as_recipient(notification.recipient):
+        return _message(
+            notification.recipient,
+            f"[Accord] {notification.get_event_display()}: {notification.subject_title}",
+            "notification",
+            {"notification": notification, "url": absolute(notification.link)},
+        )
 
 
 def digest_email(person: Any, notifications: Sequence[Notification]) -> EmailMultiAlternatives:
-    """A day's notifications in one e-mail."""
-    return _message(
-        person,
-        f"[Accord] {len(notifications)} update{'s' if len(notifications) != 1 else ''} today",
-        "digest",
-        {"items": [(n, absolute(n.link)) for n in notifications]},
-    )
+    """A day's notifications in one e-mail, in the recipient's language."""
+    with as_recipient(person):
+        count = len(notifications)
+        subject = ngettext("%(count)d update today", "%(count)d updates today", count) % {
+            "count": count
+        }
+        return _message(
+            person,
+            f"[Accord] {subject}",
+            "digest",
+            {"items": [(n, absolute(n.link)) for n in notifications]},
+        )

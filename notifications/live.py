@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -35,3 +36,21 @@ def broadcast_on_commit(group: str, build: Callable[[], dict[str, Any]]) -> None
 def statement_group(statement_id: int) -> str:
     """The group of the pages open on one statement."""
     return f"statement.{statement_id}"
+
+
+def session_group(session_key: str) -> str:
+    """The group of the sockets opened by one login session. Named after a digest of the
+    session key: the key itself is a credential and must not travel in group names."""
+    return "session." + hashlib.sha256(session_key.encode("utf-8")).hexdigest()[:40]
+
+
+def account_group(user_id: int) -> str:
+    """The group of every socket a person holds, whichever page and session opened it."""
+    return f"account.{user_id}"
+
+
+def close_sockets_on_commit(groups: list[str], reason: str) -> None:
+    """After commit, tell every socket in ``groups`` that its session has ended; each sends
+    ``{"type": "session_ended", "message": reason}`` and closes with 4401."""
+    for group in groups:
+        broadcast_on_commit(group, lambda: {"type": "sockets.close", "message": reason})

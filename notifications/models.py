@@ -5,35 +5,52 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Event(models.TextChoices):
     """Every kind of thing Accord tells people about."""
 
-    CONSULTATION_OPENED = "consultation_opened", "Consultation opened"
-    SIGN_ON_OPENED = "sign_on_opened", "Sign-on opened"
-    RETURNED_TO_DRAFTING = "returned_to_drafting", "Returned to drafting (signatures void)"
-    PUBLISHED = "published", "Published"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    NEW_REVISION = "new_revision", "New revision"
-    COMMENT = "comment", "Comment or reply"
-    AMENDMENT_PROPOSED = "amendment_proposed", "Amendment proposed"
-    AMENDMENT_ACCEPTED = "amendment_accepted", "Amendment accepted"
-    AMENDMENT_REJECTED = "amendment_rejected", "Amendment rejected"
-    SIGNATURE_GIVEN = "signature_given", "Signature given"
-    SIGNATURE_WITHDRAWN = "signature_withdrawn", "Signature withdrawn"
-    SIGNATURE_DECLINED = "signature_declined", "Sign-on declined"
-    SIGNATURE_REMOVED = "signature_removed", "Signature removed from a published statement"
-    DEADLINE_APPROACHING = "deadline_approaching", "Deadline approaching"
-    DEADLINE_PASSED = "deadline_passed", "Deadline passed"
+    CONSULTATION_OPENED = (
+        "consultation_opened",
+        pgettext_lazy("notification", "Consultation opened"),
+    )
+    SIGN_ON_OPENED = "sign_on_opened", pgettext_lazy("notification", "Sign-on opened")
+    RETURNED_TO_DRAFTING = (
+        "returned_to_drafting",
+        pgettext_lazy("notification", "Returned to drafting (signatures void)"),
+    )
+    PUBLISHED = "published", pgettext_lazy("notification", "Published")
+    WITHDRAWN = "withdrawn", pgettext_lazy("notification", "Withdrawn")
+    NEW_REVISION = "new_revision", pgettext_lazy("notification", "New revision")
+    COMMENT = "comment", pgettext_lazy("notification", "Comment or reply")
+    AMENDMENT_PROPOSED = "amendment_proposed", pgettext_lazy("notification", "Amendment proposed")
+    AMENDMENT_ACCEPTED = "amendment_accepted", pgettext_lazy("notification", "Amendment accepted")
+    AMENDMENT_REJECTED = "amendment_rejected", pgettext_lazy("notification", "Amendment rejected")
+    SIGNATURE_GIVEN = "signature_given", pgettext_lazy("notification", "Signature given")
+    SIGNATURE_WITHDRAWN = (
+        "signature_withdrawn",
+        pgettext_lazy("notification", "Signature withdrawn"),
+    )
+    SIGNATURE_DECLINED = "signature_declined", pgettext_lazy("notification", "Sign-on declined")
+    SIGNATURE_REMOVED = (
+        "signature_removed",
+        pgettext_lazy("notification", "Signature removed from a published statement"),
+    )
+    DEADLINE_APPROACHING = (
+        "deadline_approaching",
+        pgettext_lazy("notification", "Deadline approaching"),
+    )
+    DEADLINE_PASSED = "deadline_passed", pgettext_lazy("notification", "Deadline passed")
 
 
 class Delivery(models.TextChoices):
     """How a person wants to hear of one kind of event."""
 
-    PAGE = "page", "In Accord only"
-    EMAIL = "email", "In Accord and by e-mail"
-    NONE = "none", "Not at all"
+    PAGE = "page", _("In Accord only")
+    EMAIL = "email", _("In Accord and by e-mail")
+    NONE = "none", _("Not at all")
 
 
 class DeliveryPreference(models.Model):

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from notifications import actions, selectors
@@ -48,7 +49,7 @@ def centre(request: HttpRequest) -> HttpResponse:
 def _own(request: HttpRequest, pk: int) -> Notification:
     found = Notification.objects.filter(pk=pk, recipient_id=request.user.pk).first()
     if found is None:
-        raise Http404("No such notification.")
+        raise Http404(_("No such notification."))
     return found
 
 
@@ -81,7 +82,7 @@ class PreferencesForm(forms.Form):
     """One choice per kind of event, and whether e-mails come as one daily digest."""
 
     daily_digest = forms.BooleanField(
-        required=False, label="Gather my e-mails into one digest a day"
+        required=False, label=_("Gather my e-mails into one digest a day")
     )
 
     def __init__(self, *args: Any, initial_choices: Mapping[str, str], **kwargs: Any) -> None:
@@ -109,7 +110,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         actions.set_preferences(
             request.user, choices=form.choices(), daily_digest=form.cleaned_data["daily_digest"]
         )
-        messages.success(request, "Your notification settings are saved.")
+        messages.success(request, _("Your notification settings are saved."))
         return redirect("notifications:preferences")
     status = 400 if request.method == "POST" else 200
     return render(request, "notifications/preferences.html", {"form": form}, status=status)

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from audit.actions import record
@@ -86,7 +87,12 @@ def _save_transition(
 def _require_future(deadline: datetime | None, what: str) -> None:
     if deadline is not None and deadline <= timezone.now():
         raise Conflict(
-            f"The {what} deadline {format_utc(deadline)} has already passed.",
+            (
+                _("The consultation deadline %(deadline)s has already passed.")
+                if what == "consultation"
+                else _("The sign-on deadline %(deadline)s has already passed.")
+            )
+            % {"deadline": format_utc(deadline)},
             code="deadline_passed",
         )
 
@@ -148,13 +154,13 @@ def create_statement(
     """Start a statement in draft, held by ``pen_holders`` and always the actor's own delegation."""
     _require(
         permissions.can_create_statement(actor),
-        "Only delegates of member delegations, chairs and coordinators may start a statement.",
+        _("Only delegates of member delegations, chairs and coordinators may start a statement."),
     )
     holders = set(pen_holders)
     if actor.delegation_id is not None:
         holders.add(actor.delegation)
     if not holders:
-        raise Conflict("Name at least one pen-holding delegation.")
+        raise Conflict(_("Name at least one pen-holding delegation."))
     statement = drafts_actions.start_statement(
         actor,
         title=title,
@@ -182,12 +188,12 @@ def open_consultation(
     statement = _lock(statement)
     _require(
         permissions.can_open_consultation(actor, statement),
-        f"Only the chairs of {statement.body} may open consultation.",
+        _("Only the chairs of %(body)s may open consultation.") % {"body": statement.body},
     )
     if not can_proceed(statement.open_consultation):
         raise Conflict(
-            "Consultation can only be opened on a draft; this statement is in "
-            f"{_state_label(statement)}.",
+            _("Consultation can only be opened on a draft; this statement is in %(state_label)s.")
+            % {"state_label": _state_label(statement)},
             code="transition_not_allowed",
         )
     _require_future(deadline, "consultation")
@@ -217,18 +223,23 @@ def open_sign_on(actor: Any, statement: Statement, *, deadline: datetime) -> Sta
     statement = _lock(statement)
     _require(
         permissions.can_open_sign_on(actor, statement),
-        f"Only the chairs of {statement.body} may open sign-on.",
+        _("Only the chairs of %(body)s may open sign-on.") % {"body": statement.body},
     )
     if not can_proceed(statement.open_sign_on):
         if statement.state == State.DRAFT:
             raise Conflict(
-                "A joint statement goes to consultation before sign-on; only a rapid response "
-                "may go to sign-on straight from drafting.",
+                _(
+                    "A joint statement goes to consultation before sign-on; only a rapid response "
+                    "may go to sign-on straight from drafting."
+                ),
                 code="transition_not_allowed",
             )
         raise Conflict(
-            f"Sign-on can only be opened from drafting or consultation; this statement is in "
-            f"{_state_label(statement)}.",
+            _(
+                "Sign-on can only be opened from drafting or consultation; this statement is in "
+                "%(state_label)s."
+            )
+            % {"state_label": _state_label(statement)},
             code="transition_not_allowed",
         )
     _require_future(deadline, "sign-on")
@@ -268,12 +279,15 @@ def return_to_drafting(actor: Any, statement: Statement) -> Statement:
     statement = _lock(statement)
     _require(
         permissions.can_return_to_drafting(actor, statement),
-        f"Only the chairs of {statement.body} may return it to drafting.",
+        _("Only the chairs of %(body)s may return it to drafting.") % {"body": statement.body},
     )
     if not can_proceed(statement.return_to_drafting):
         raise Conflict(
-            f"Only a statement in consultation or sign-on can return to drafting; this one is "
-            f"in {_state_label(statement)}.",
+            _(
+                "Only a statement in consultation or sign-on can return to drafting; this one is "
+                "in %(state_label)s."
+            )
+            % {"state_label": _state_label(statement)},
             code="transition_not_allowed",
         )
     before = {"state": statement.state}
@@ -316,17 +330,18 @@ def public_slug(title: str, published_at: datetime) -> str:
 def publish(actor: Any, statement: Statement) -> Statement:
     """Publish the signed text with its signatories. Needs the statement's minimum signatures."""
     statement = _lock(statement)
-    _require(permissions.can_publish(actor, statement), "Only coordinators may publish.")
+    _require(permissions.can_publish(actor, statement), _("Only coordinators may publish."))
     if not can_proceed(statement.publish):
         raise Conflict(
-            "Only a statement in sign-on can be published; this one is in "
-            f"{_state_label(statement)}.",
+            _("Only a statement in sign-on can be published; this one is in %(state_label)s.")
+            % {"state_label": _state_label(statement)},
             code="transition_not_allowed",
         )
     signed = _signed_count(statement)
     if signed < statement.min_signatures:
         raise Conflict(
-            f"Publishing needs at least {statement.min_signatures} signature(s); {signed} so far.",
+            _("Publishing needs at least %(min_signatures)s signature(s); %(signed)s so far.")
+            % {"min_signatures": statement.min_signatures, "signed": signed},
             code="quorum_not_met",
         )
     before = {"state": statement.state}
@@ -357,15 +372,17 @@ def withdraw(actor: Any, statement: Statement, *, reason: str) -> Statement:
     statement = _lock(statement)
     _require(
         permissions.can_withdraw(actor, statement),
-        f"Only the chairs of {statement.body} and coordinators may withdraw a statement.",
+        _("Only the chairs of %(body)s and coordinators may withdraw a statement.")
+        % {"body": statement.body},
     )
     if not can_proceed(statement.withdraw):
         raise Conflict(
-            f"This statement is {_state_label(statement)} and cannot be withdrawn.",
+            _("This statement is %(state_label)s and cannot be withdrawn.")
+            % {"state_label": _state_label(statement)},
             code="transition_not_allowed",
         )
     if not reason.strip():
-        raise Conflict("Give the reason for withdrawing the statement.")
+        raise Conflict(_("Give the reason for withdrawing the statement."))
     before = {"state": statement.state}
     had_left_drafting = statement.state != State.DRAFT
     statement.withdraw(reason=reason.strip())
@@ -397,30 +414,38 @@ def _open_for_responses(actor: Any, statement: Statement, *, signing: bool = Fal
     """
     _require(
         permissions.can_respond_to_sign_on(actor, statement),
-        "Only a signatory of a member delegation may sign on, decline or withdraw a signature.",
+        _("Only a signatory of a member delegation may sign on, decline or withdraw a signature."),
     )
     if statement.state == State.PUBLISHED:
         if not signing:
             raise Conflict(
-                "A signature on a published statement is final: it can be neither declined nor "
-                "withdrawn. Only a coordinator can remove it.",
+                _(
+                    "A signature on a published statement is final: it can be neither declined nor "
+                    "withdrawn. Only a coordinator can remove it."
+                ),
                 code="signature_final",
             )
         if not statement.accepts_late_signatures:
             raise Conflict(
-                "This statement is published and no longer takes signatures; its chairs may "
-                "open it to late signatures.",
+                _(
+                    "This statement is published and no longer takes signatures; its chairs may "
+                    "open it to late signatures."
+                ),
                 code="late_signatures_closed",
             )
         return True
     if statement.state != State.SIGN_ON:
         raise Conflict(
-            f"This statement is not open for sign-on; it is in {_state_label(statement)}.",
+            _("This statement is not open for sign-on; it is in %(state_label)s.")
+            % {"state_label": _state_label(statement)},
             code="transition_not_allowed",
         )
     deadline = statement.sign_on_deadline
     if deadline is not None and deadline <= timezone.now():
-        raise Conflict(f"Sign-on closed on {format_utc(deadline)}.", code="deadline_passed")
+        raise Conflict(
+            _("Sign-on closed on %(deadline)s.") % {"deadline": format_utc(deadline)},
+            code="deadline_passed",
+        )
     return False
 
 
@@ -451,7 +476,8 @@ def _first_response(actor: Any, statement: Statement, status: str, now: datetime
             )
     except IntegrityError as clash:
         raise Conflict(
-            f"{actor.delegation.name} has already answered this sign-on; reload the page."
+            _("%(delegation)s has already answered this sign-on; reload the page.")
+            % {"delegation": actor.delegation.name}
         ) from clash
 
 
@@ -529,11 +555,14 @@ def sign_on(actor: Any, statement: Statement) -> Signature:
     now = timezone.now()
     existing = _current_response(statement, delegation)
     if existing is not None and existing.status == Signature.Status.SIGNED:
-        raise Conflict(f"{delegation.name} has already signed on.")
+        raise Conflict(_("%(delegation)s has already signed on.") % {"delegation": delegation.name})
     if existing is not None and existing.status == Signature.Status.REMOVED:
         raise Conflict(
-            f"A coordinator removed the signature of {delegation.name} from this statement; "
-            "it cannot sign it again.",
+            _(
+                "A coordinator removed the signature of %(delegation)s from this statement; it "
+                "cannot sign it again."
+            )
+            % {"delegation": delegation.name},
             code="signature_removed",
         )
     previous = existing.status if existing else None
@@ -571,10 +600,11 @@ def decline(actor: Any, statement: Statement) -> Signature:
     existing = _current_response(statement, delegation)
     if existing is not None and existing.status == Signature.Status.SIGNED:
         raise Conflict(
-            f"{delegation.name} has signed on; withdraw the signature first if it should decline."
+            _("%(delegation)s has signed on; withdraw the signature first if it should decline.")
+            % {"delegation": delegation.name}
         )
     if existing is not None and existing.status == Signature.Status.DECLINED:
-        raise Conflict(f"{delegation.name} has already declined.")
+        raise Conflict(_("%(delegation)s has already declined.") % {"delegation": delegation.name})
     previous = existing.status if existing else None
     if existing is None:
         signature = _first_response(actor, statement, Signature.Status.DECLINED, now)
@@ -596,7 +626,10 @@ def withdraw_signature(actor: Any, statement: Statement) -> Signature:
     delegation = actor.delegation
     existing = _current_response(statement, delegation)
     if existing is None or existing.status != Signature.Status.SIGNED:
-        raise Conflict(f"{delegation.name} has not signed on, so there is nothing to withdraw.")
+        raise Conflict(
+            _("%(delegation)s has not signed on, so there is nothing to withdraw.")
+            % {"delegation": delegation.name}
+        )
     existing.status = Signature.Status.WITHDRAWN
     existing.given_by = actor
     existing.changed_at = timezone.now()
@@ -612,12 +645,13 @@ def _set_late_signatures(actor: Any, statement: Statement, *, accepts: bool) -> 
     statement = _lock(statement)
     _require(
         permissions.can_manage_late_signatures(actor, statement),
-        f"Only the chairs of {statement.body} may open or close a statement to late signatures.",
+        _("Only the chairs of %(body)s may open or close a statement to late signatures.")
+        % {"body": statement.body},
     )
     if statement.state != State.PUBLISHED:
         raise Conflict(
-            "Only a published statement takes late signatures; this one is in "
-            f"{_state_label(statement)}.",
+            _("Only a published statement takes late signatures; this one is in %(state_label)s.")
+            % {"state_label": _state_label(statement)},
             code="transition_not_allowed",
         )
     if statement.accepts_late_signatures == accepts:
@@ -687,21 +721,25 @@ def remove_signature(
     statement = _lock(statement)
     _require(
         permissions.can_remove_signature(actor, statement),
-        "Only coordinators may remove a signature from a published statement.",
+        _("Only coordinators may remove a signature from a published statement."),
     )
     if statement.state != State.PUBLISHED:
         raise Conflict(
-            "Only a signature on a published statement can be removed; this statement is in "
-            f"{_state_label(statement)}. Before publication, the delegation withdraws it.",
+            _(
+                "Only a signature on a published statement can be removed; this statement is in "
+                "%(state_label)s. Before publication, the delegation withdraws it."
+            )
+            % {"state_label": _state_label(statement)},
             code="transition_not_allowed",
         )
     reason = reason.strip()
     if not reason:
-        raise Conflict("Give the reason for removing the signature.", code="reason_required")
+        raise Conflict(_("Give the reason for removing the signature."), code="reason_required")
     signature = _current_response(statement, delegation)
     if signature is None or signature.status != Signature.Status.SIGNED:
         raise Conflict(
-            f"{delegation.name} has not signed this statement: there is no signature to remove.",
+            _("%(delegation)s has not signed this statement: there is no signature to remove.")
+            % {"delegation": delegation.name},
             code="not_signed",
         )
     signature.status = Signature.Status.REMOVED

@@ -14,8 +14,9 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -23,7 +24,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api import error_responses
-from delegations.models import Body, Delegation
+from delegations import two_factor
+from delegations.models import ApiToken, Body, Delegation
 from drafts import actions as drafts_actions
 from drafts import permissions as drafts_permissions
 from drafts.api import DelegationRef, StrictSerializer
@@ -129,7 +131,7 @@ class StatementInput(StrictSerializer):
         slug_field="code",
         queryset=Delegation.objects.filter(is_member=True),
         many=True,
-        required=False,
+        default=list,  # left out: only the author's own delegation holds the pen
         help_text='Member delegations\' codes, e.g. ["CA", "NL"]. Your own delegation '
         "always holds the pen on statements it starts.",
     )
@@ -393,6 +395,57 @@ class AnswerInput(StrictSerializer):
         choices=SIGN_ON_ANSWERS,
         help_text="Sign the frozen text, decline, or withdraw the signature, for your delegation.",
     )
+    code = serializers.CharField(
+        required=False,
+        max_length=32,
+        help_text=(
+            "For `sign_on` by someone with two-factor authentication: a current code of their "
+            "authenticator app (or a recovery code). Always needed with an API token; with a "
+            "session, when its last code is older than the installation's limit (else 403 "
+            "`second_factor_required`; a wrong code: 403 `second_factor_invalid`)."
+        ),
+    )
+
+
+def _check_second_factor_for_signature(request: Request, code: str) -> None:
+    """A signature commits a state, so it needs a recent second factor, as on the page.
+
+    By session: a current ``code`` when the session's last check is too old (it refreshes
+    the check). By API token: a current ``code`` every time, if the token's owner has a
+    device (a token is a long-lived secret kept by a program; on its own it must not commit
+    a state), and a required role without a device cannot sign until they set one up.
+    Raises ``PermissionDenied`` (403) with ``second_factor_required`` or
+    ``second_factor_invalid``; a right code changes nothing else.
+    """
+    person = request.user
+    if isinstance(request.auth, ApiToken):
+        needed = two_factor.has_device(person)
+        if not needed and two_factor.required_for(person):
+            raise exceptions.PermissionDenied(
+                _("Set up two-factor authentication on your profile before signing."),
+                code="second_factor_required",
+            )
+    else:
+        needed = two_factor.signature_needs_code(request._request)
+    if not needed:
+        return
+    if not code.strip():
+        raise exceptions.PermissionDenied(
+            _(
+                "Signing needs a current two-factor code: send it as `code` with the "
+                "`sign_on` action. Nothing was signed."
+            ),
+            code="second_factor_required",
+        )
+    if isinstance(request.auth, ApiToken):
+        accepted = two_factor.device_for_code(person, code) is not None
+    else:
+        accepted = two_factor.refresh_check(request._request, code) is not None
+    if not accepted:
+        raise exceptions.PermissionDenied(
+            _("That two-factor code did not work, so nothing was signed."),
+            code="second_factor_invalid",
+        )
 
 
 class RemovalInput(StrictSerializer):
@@ -421,6 +474,8 @@ class SignatureList(APIView):
         statement = selectors.statement_for(request.user, pk)
         given = AnswerInput(data=request.data)
         given.is_valid(raise_exception=True)
+        if given.validated_data["action"] == "sign_on":
+            _check_second_factor_for_signature(request, given.validated_data.get("code", ""))
         signature = getattr(actions, given.validated_data["action"])(request.user, statement)
         return Response(SignatureSerializer(signature).data)
 

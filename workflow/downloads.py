@@ -11,6 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from drafts import selectors as drafts_selectors
@@ -75,7 +76,7 @@ def revision_export(request: HttpRequest, pk: int, number: int, extension: str) 
         raise
     revision = drafts_selectors.revisions_numbered(statement, [number]).get(number)
     if revision is None:
-        raise Http404("This statement has no such revision.")
+        raise Http404(_("This statement has no such revision."))
     signatures = selectors.signatures_on(revision)
     return _file_of(request, statement, revision, signatures, extension)
 
@@ -86,6 +87,6 @@ def public_export(request: HttpRequest, slug: str, extension: str) -> HttpRespon
     statement = selectors.published_statement(slug)
     revision = statement.frozen_revision
     if revision is None:
-        raise Http404("No published statement here.")
+        raise Http404(_("No published statement here."))
     signed: list[Signature] = getattr(statement, "signed", [])  # prefetched by the selector
     return _file_of(request, statement, revision, signed, extension)

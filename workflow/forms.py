@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from delegations.models import Body, Delegation
 from drafts.forms import clean_statement_text
@@ -19,32 +21,35 @@ DEADLINE_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="
 
 def _future(moment: Any) -> Any:
     if moment is not None and moment <= timezone.now():
-        raise forms.ValidationError("The deadline must be in the future.")
+        raise forms.ValidationError(_("The deadline must be in the future."))
     return moment
 
 
 class StatementForm(forms.Form):
     title = forms.CharField(
-        max_length=300, error_messages={"required": "Give the statement a title."}
+        max_length=300, error_messages={"required": _("Give the statement a title.")}
     )
     kind = forms.ChoiceField(choices=Statement.Kind.choices, initial=Statement.Kind.JOINT_STATEMENT)
     body = forms.ModelChoiceField(
-        queryset=Body.objects.all(), label="Body", empty_label=None, help_text="Who steers it."
+        queryset=Body.objects.all(),
+        label=_("Body"),
+        empty_label=None,
+        help_text=_("Who steers it."),
     )
     pen_holders = forms.ModelMultipleChoiceField(
         queryset=Delegation.objects.filter(is_member=True),
         required=False,
-        label="Pen-holding delegations",
-        help_text="Your own delegation always holds the pen on statements it starts.",
+        label=_("Pen-holding delegations"),
+        help_text=_("Your own delegation always holds the pen on statements it starts."),
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     min_signatures = forms.IntegerField(
-        min_value=1, max_value=500, initial=1, label="Minimum signatures to publish"
+        min_value=1, max_value=500, initial=1, label=_("Minimum signatures to publish")
     )
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 18}),
-        label="Text (Markdown)",
-        error_messages={"required": "The text cannot be empty."},
+        label=_("Text (Markdown)"),
+        error_messages={"required": _("The text cannot be empty.")},
     )
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
@@ -54,7 +59,7 @@ class StatementForm(forms.Form):
     def clean_title(self) -> str:
         title: str = self.cleaned_data["title"].strip()
         if not title:
-            raise forms.ValidationError("Give the statement a title.")
+            raise forms.ValidationError(_("Give the statement a title."))
         return title
 
     def clean_text(self) -> str:
@@ -63,22 +68,34 @@ class StatementForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if self.actor.delegation_id is None and not cleaned.get("pen_holders"):
-            self.add_error("pen_holders", "Choose at least one pen-holding delegation.")
+            self.add_error("pen_holders", _("Choose at least one pen-holding delegation."))
         return cleaned
 
 
+def _in_zone(label: StrOrPromise) -> str:
+    """A deadline's label naming the zone it is typed in: the person's own (the active zone,
+    which ``DateTimeField`` also reads the typed time in)."""
+    return str(label) % {"zone": timezone.get_current_timezone_name()}
+
+
 class OpenConsultationForm(forms.Form):
-    deadline = forms.DateTimeField(
-        required=False, widget=DEADLINE_WIDGET, label="Consultation closes (UTC)"
-    )
-    advisers_invited = forms.BooleanField(required=False, label="Invite the advisory network")
+    deadline = forms.DateTimeField(required=False, widget=DEADLINE_WIDGET)
+    advisers_invited = forms.BooleanField(required=False, label=_("Invite the advisory network"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["deadline"].label = _in_zone(_("Consultation closes (%(zone)s)"))
 
     def clean_deadline(self) -> Any:
         return _future(self.cleaned_data["deadline"])
 
 
 class OpenSignOnForm(forms.Form):
-    deadline = forms.DateTimeField(widget=DEADLINE_WIDGET, label="Sign-on closes (UTC)")
+    deadline = forms.DateTimeField(widget=DEADLINE_WIDGET)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["deadline"].label = _in_zone(_("Sign-on closes (%(zone)s)"))
 
     def clean_deadline(self) -> Any:
         return _future(self.cleaned_data["deadline"])
@@ -88,14 +105,14 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
-        label="Reason for withdrawing",
-        error_messages={"required": "Give the reason for withdrawing."},
+        label=_("Reason for withdrawing"),
+        error_messages={"required": _("Give the reason for withdrawing.")},
     )
 
     def clean_reason(self) -> str:
         reason: str = self.cleaned_data["reason"].strip()
         if not reason:
-            raise forms.ValidationError("Give the reason for withdrawing.")
+            raise forms.ValidationError(_("Give the reason for withdrawing."))
         return reason
 
 
@@ -107,17 +124,21 @@ class ThreadFilterForm(forms.Form):
     """Which comment threads the statement page shows: open or resolved, and whose."""
 
     comments = forms.ChoiceField(
-        label="Comments",
+        label=_("Comments"),
         required=False,
-        choices=[("all", "All"), ("open", "Open"), ("resolved", "Resolved")],
-        error_messages={"invalid_choice": "Show all, open or resolved comments."},
+        choices=[
+            ("all", _("All comments")),
+            ("open", _("Open comments")),
+            ("resolved", _("Resolved comments")),
+        ],
+        error_messages={"invalid_choice": _("Show all, open or resolved comments.")},
     )
     delegation = forms.RegexField(
-        label="From",
+        label=_("From"),
         required=False,
         regex=r"^(?:[A-Z]{2}|advisers)$",
         error_messages={
-            "invalid": "Choose a delegation by its two-letter code, or the advisory network."
+            "invalid": _("Choose a delegation by its two-letter code, or the advisory network.")
         },
     )
 
@@ -130,21 +151,21 @@ class RemoveSignatureForm(forms.Form):
         to_field_name="code",
         widget=forms.HiddenInput,
         error_messages={
-            "required": "Choose the delegation whose signature to remove.",
-            "invalid_choice": "Choose the delegation whose signature to remove.",
+            "required": _("Choose the delegation whose signature to remove."),
+            "invalid_choice": _("Choose the delegation whose signature to remove."),
         },
     )
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
-        label="Reason for removing it (kept on the record)",
-        error_messages={"required": "Give the reason for removing the signature."},
+        label=_("Reason for removing it (kept on the record)"),
+        error_messages={"required": _("Give the reason for removing the signature.")},
     )
 
     def clean_reason(self) -> str:
         reason: str = self.cleaned_data["reason"].strip()
         if not reason:
-            raise forms.ValidationError("Give the reason for removing the signature.")
+            raise forms.ValidationError(_("Give the reason for removing the signature."))
         return reason
 
 
@@ -152,43 +173,43 @@ class PublicSearchForm(forms.Form):
     """The public list's search and filters, from the query string."""
 
     q = forms.CharField(
-        label="Search",
+        label=_("Search"),
         required=False,
         max_length=200,
-        error_messages={"max_length": "Search for at most 200 characters."},
+        error_messages={"max_length": _("Search for at most 200 characters.")},
     )
     year = forms.IntegerField(
-        label="Year",
+        label=_("Year"),
         required=False,
         min_value=1990,
         max_value=2999,
         widget=forms.Select,
         error_messages={
-            "invalid": "Choose a year as four digits, e.g. 2026.",
-            "min_value": "Choose a year as four digits, e.g. 2026.",
-            "max_value": "Choose a year as four digits, e.g. 2026.",
+            "invalid": _("Choose a year as four digits, e.g. 2026."),
+            "min_value": _("Choose a year as four digits, e.g. 2026."),
+            "max_value": _("Choose a year as four digits, e.g. 2026."),
         },
     )
     body = forms.ModelChoiceField(
-        label="Body",
+        label=_("Body"),
         queryset=Body.objects.all(),
         required=False,
-        empty_label="Any body",
-        error_messages={"invalid_choice": "There is no such body; choose one from the list."},
+        empty_label=_("Any body"),
+        error_messages={"invalid_choice": _("There is no such body; choose one from the list.")},
     )
     kind = forms.ChoiceField(
-        label="Kind",
+        label=_("Kind"),
         required=False,
-        choices=[("", "Any kind"), *Statement.Kind.choices],
-        error_messages={"invalid_choice": "Choose a joint statement or a rapid response."},
+        choices=[("", _("Any kind")), *Statement.Kind.choices],
+        error_messages={"invalid_choice": _("Choose a joint statement or a rapid response.")},
     )
     page = forms.IntegerField(
         required=False,
         min_value=1,
         widget=forms.HiddenInput,
         error_messages={
-            "invalid": "Pages are numbered from 1.",
-            "min_value": "Pages are numbered from 1.",
+            "invalid": _("Pages are numbered from 1."),
+            "min_value": _("Pages are numbered from 1."),
         },
     )
 
@@ -196,7 +217,7 @@ class PublicSearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         year_field = self.fields["year"]
         assert isinstance(year_field.widget, forms.Select)
-        year_field.widget.choices = [("", "Any year"), *((y, str(y)) for y in years)]
+        year_field.widget.choices = [("", _("Any year")), *((y, str(y)) for y in years)]
 
     def clean_q(self) -> str:
         return " ".join(self.cleaned_data["q"].split())
@@ -212,13 +233,13 @@ class VerifyForm(forms.Form):
     """
 
     text = forms.CharField(
-        label="Paste the text",
+        label=_("Paste the text"),
         required=False,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
     )
     file = forms.FileField(
-        label="Or choose a file (.txt, .md or .docx)",
+        label=_("Or choose a file (.txt, .md or .docx)"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(VERIFY_EXTENSIONS)}),
     )
@@ -227,8 +248,8 @@ class VerifyForm(forms.Form):
         size = len(canonical_text(text).encode("utf-8"))
         if size > settings.ACCORD_MAX_TEXT_BYTES:
             raise forms.ValidationError(
-                f"The text is {size // 1000} KB; no published statement is over "
-                f"{settings.ACCORD_MAX_TEXT_BYTES // 1000} KB."
+                _("The text is %(size)s KB; no published statement is over %(most)s KB.")
+                % {"size": size // 1000, "most": settings.ACCORD_MAX_TEXT_BYTES // 1000}
             )
         return text
 
@@ -241,35 +262,38 @@ class VerifyForm(forms.Form):
             return ""
         name = (upload.name or "").lower()
         if not name.endswith(VERIFY_EXTENSIONS):
-            raise forms.ValidationError("Choose a .txt, .md or .docx file.")
+            raise forms.ValidationError(_("Choose a .txt, .md or .docx file."))
         cap = settings.ACCORD_VERIFY_MAX_UPLOAD_BYTES
         if upload.size is not None and upload.size > cap:
             raise forms.ValidationError(
-                f"The file is {file_size_label(upload.size)}; the largest file this page reads is "
-                f"{file_size_label(cap)}."
+                _("The file is %(size)s; the largest file this page reads is %(most)s.")
+                % {"size": file_size_label(upload.size), "most": file_size_label(cap)}
             )
         data = upload.read(cap + 1)
         if len(data) > cap:
             raise forms.ValidationError(
-                f"The file is over {file_size_label(cap)}, the largest this page reads."
+                _("The file is over %(most)s, the largest this page reads.")
+                % {"most": file_size_label(cap)}
             )
         if name.endswith(".docx"):
             try:
                 text = docx_text(data)
             except UnreadableDocument as error:
                 raise forms.ValidationError(
-                    "This file is not a Word document (.docx) we can read."
+                    _("This file is not a Word document (.docx) we can read.")
                 ) from error
         else:
             try:
                 text = data.decode("utf-8-sig")
             except UnicodeDecodeError as error:
                 raise forms.ValidationError(
-                    "This file is not UTF-8 text. Save it as UTF-8, or paste the text, and try "
-                    "again."
+                    _(
+                        "This file is not UTF-8 text. Save it as UTF-8, or paste the text, and "
+                        "try again."
+                    )
                 ) from error
         if not text.strip():
-            raise forms.ValidationError("This file holds no text.")
+            raise forms.ValidationError(_("This file holds no text."))
         return self._checked_size(text)
 
     def clean(self) -> dict[str, Any]:
@@ -278,10 +302,10 @@ class VerifyForm(forms.Form):
         if self.errors:
             return cleaned
         if pasted and pasted.strip() and read:
-            raise forms.ValidationError("Paste a text or choose a file, not both.")
+            raise forms.ValidationError(_("Paste a text or choose a file, not both."))
         given = read or pasted or ""
         if not given.strip():
-            raise forms.ValidationError("Paste a text, or choose a file, to verify.")
+            raise forms.ValidationError(_("Paste a text, or choose a file, to verify."))
         cleaned["given"] = given
         return cleaned
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from delegations.models import Delegation
 from drafts.models import Revision, Statement
@@ -22,11 +24,11 @@ class Signature(models.Model):
     """
 
     class Status(models.TextChoices):
-        SIGNED = "signed", "Signed"
-        DECLINED = "declined", "Declined"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-        VOID = "void", "Void"
-        REMOVED = "removed", "Removed by a coordinator"
+        SIGNED = "signed", pgettext_lazy("signature status", "Signed")
+        DECLINED = "declined", pgettext_lazy("signature status", "Declined")
+        WITHDRAWN = "withdrawn", pgettext_lazy("signature status", "Withdrawn")
+        VOID = "void", pgettext_lazy("signature status", "Void")
+        REMOVED = "removed", pgettext_lazy("signature status", "Removed by a coordinator")
 
     statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="signatures")
     delegation = models.ForeignKey(Delegation, on_delete=models.PROTECT, related_name="signatures")
@@ -77,12 +79,12 @@ class DeadlineNotice(models.Model):
     """A reminder or closing notice that went out, so the scheduled job never sends it twice."""
 
     class Kind(models.TextChoices):
-        CONSULTATION = "consultation", "Consultation"
-        SIGN_ON = "sign_on", "Sign-on"
+        CONSULTATION = "consultation", _("Consultation")
+        SIGN_ON = "sign_on", _("Sign-on")
 
     class Notice(models.TextChoices):
-        APPROACHING = "approaching", "Deadline approaching"
-        PASSED = "passed", "Deadline passed"
+        APPROACHING = "approaching", _("Deadline approaching")
+        PASSED = "passed", _("Deadline passed")
 
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -12,6 +12,8 @@ from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_fsm import can_proceed
 from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import get_objects_for_user
@@ -68,7 +70,7 @@ def statement_for(user: Any, pk: int, checker: ObjectPermissionChecker | None = 
     """
     statement = statements_with_details().filter(pk=pk).first()
     if statement is None or not can_view(user, statement, checker):
-        raise Http404("No such statement.")
+        raise Http404(_("No such statement."))
     return statement
 
 
@@ -101,7 +103,11 @@ def dashboard_for(user: Any) -> Dashboard:
     """Drafts the person's delegation holds the pen on, consultations open to them, sign-ons
     awaiting their delegation, statements of bodies they chair, and for coordinators what is
     ready to publish. One query per section, whatever the number of statements."""
-    visible = _with_signature_count(statements_visible_to(user))
+    # A row shows a revision's number, never its text: leave the texts (kilobytes each, for
+    # thousands of rows at full size) in the database.
+    visible = _with_signature_count(statements_visible_to(user)).defer(
+        "current_revision__text", "frozen_revision__text"
+    )
     dashboard = Dashboard()
     delegation_id = user.delegation_id
     if delegation_id is not None:
@@ -249,14 +255,18 @@ def publication_years() -> list[int]:
 def published_statement(slug: str) -> Statement:
     statement = published_statements().filter(slug=slug).first()
     if statement is None:
-        raise Http404("No published statement here.")
+        raise Http404(_("No published statement here."))
     return statement
 
 
 def signatories_line(statement: Statement) -> str:
     """ "Joint statement of 4 members of the coalition", from ``statement.signed``."""
     count = len(getattr(statement, "signed", []))
-    return f"Joint statement of {count} member{'' if count == 1 else 's'} of the coalition"
+    return ngettext(
+        "Joint statement of %(count)d member of the coalition",
+        "Joint statement of %(count)d members of the coalition",
+        count,
+    ) % {"count": count}
 
 
 def public_summary(statement: Statement, length: int = 200) -> str:

@@ -21,9 +21,12 @@ from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_stubs_ext import StrOrPromise
 from guardian.core import ObjectPermissionChecker
 
+from delegations import two_factor
 from drafts import actions as drafts_actions
 from drafts import permissions as drafts_permissions
 from drafts import selectors as drafts_selectors
@@ -114,6 +117,7 @@ def _statement_context(
         or forms.OpenConsultationForm(),
         "open_sign_on_form": action_forms.get("open_sign_on") or forms.OpenSignOnForm(),
         "withdraw_form": action_forms.get("withdraw") or forms.WithdrawForm(),
+        "sign_needs_code": two_factor.signature_needs_code(request),
         "remove_signature_form": action_forms.get("remove_signature")
         or forms.RemoveSignatureForm(),
     }
@@ -157,12 +161,15 @@ def statement_record(request: HttpRequest, pk: int) -> HttpResponse:
 def statement_create(request: HttpRequest) -> HttpResponse:
     if not permissions.can_create_statement(request.user):
         raise PermissionDenied(
-            "Only delegates of member delegations, chairs and coordinators may start a statement."
+            _(
+                "Only delegates of member delegations, chairs and coordinators may start a "
+                "statement."
+            )
         )
     form = forms.StatementForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         statement = actions.create_statement(request.user, **form.cleaned_data)
-        messages.success(request, "Statement created in draft.")
+        messages.success(request, _("Statement created in draft."))
         return redirect("workflow:statement", pk=statement.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "workflow/statement_form.html", {"form": form}, status=status)
@@ -174,34 +181,36 @@ class Step:
 
     form: type[django_forms.Form]
     run: Callable[..., Any]
-    done: str
+    done: StrOrPromise
 
 
 STEPS: dict[str, Step] = {
     "open_consultation": Step(
-        forms.OpenConsultationForm, actions.open_consultation, "Consultation is open."
+        forms.OpenConsultationForm, actions.open_consultation, _("Consultation is open.")
     ),
-    "open_sign_on": Step(forms.OpenSignOnForm, actions.open_sign_on, "Sign-on is open."),
-    "return_to_drafting": Step(forms.NoInput, actions.return_to_drafting, "Returned to drafting."),
-    "publish": Step(forms.NoInput, actions.publish, "Published."),
-    "withdraw": Step(forms.WithdrawForm, actions.withdraw, "The statement is withdrawn."),
-    "sign_on": Step(forms.NoInput, actions.sign_on, "Your delegation has signed on."),
-    "decline": Step(forms.NoInput, actions.decline, "Your delegation has declined."),
+    "open_sign_on": Step(forms.OpenSignOnForm, actions.open_sign_on, _("Sign-on is open.")),
+    "return_to_drafting": Step(
+        forms.NoInput, actions.return_to_drafting, _("Returned to drafting.")
+    ),
+    "publish": Step(forms.NoInput, actions.publish, _("Published.")),
+    "withdraw": Step(forms.WithdrawForm, actions.withdraw, _("The statement is withdrawn.")),
+    "sign_on": Step(forms.NoInput, actions.sign_on, _("Your delegation has signed on.")),
+    "decline": Step(forms.NoInput, actions.decline, _("Your delegation has declined.")),
     "withdraw_signature": Step(
-        forms.NoInput, actions.withdraw_signature, "Your delegation's signature is withdrawn."
+        forms.NoInput, actions.withdraw_signature, _("Your delegation's signature is withdrawn.")
     ),
     "open_late_signatures": Step(
         forms.NoInput,
         actions.open_late_signatures,
-        "The statement takes late signatures; its text stays as published.",
+        _("The statement takes late signatures; its text stays as published."),
     ),
     "close_late_signatures": Step(
-        forms.NoInput, actions.close_late_signatures, "The statement takes no more signatures."
+        forms.NoInput, actions.close_late_signatures, _("The statement takes no more signatures.")
     ),
     "remove_signature": Step(
         forms.RemoveSignatureForm,
         actions.remove_signature,
-        "The signature is removed from the published statement; the record keeps it.",
+        _("The signature is removed from the published statement; the record keeps it."),
     ),
 }
 
@@ -212,6 +221,27 @@ def act(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     """Run one of ``STEPS`` on the statement; a form error re-renders the page with 400."""
     statement = selectors.statement_for(request.user, pk)
     action = STEPS[step]
+    # A signature commits a state: a session whose last code is too old gives a current one
+    # with it. Without it (or with a wrong one) nothing is signed: 403 and the form again.
+    if (
+        step == "sign_on"
+        and two_factor.signature_needs_code(request)
+        and two_factor.refresh_check(request, request.POST.get("code", "")) is None
+    ):
+        context = _statement_context(request, statement, checker_for(request.user))
+        context["failed_step"] = step
+        context["sign_code_error"] = (
+            _(
+                "That code did not work, so nothing was signed. Type the code your app "
+                "shows now; after several wrong codes, wait a few seconds between tries."
+            )
+            if request.POST.get("code", "").strip()
+            else _(
+                "Signing needs a current code from your authenticator app (or a recovery "
+                "code): your last one was given too long ago. Nothing was signed."
+            )
+        )
+        return render(request, "workflow/statement.html", context, status=403)
     form = action.form(request.POST)
     if not form.is_valid():
         context = _statement_context(request, statement, checker_for(request.user), **{step: form})
@@ -242,7 +272,7 @@ def public_list(request: HttpRequest) -> HttpResponse:
     try:
         page = paginator.page(wanted["page"] or 1)
     except EmptyPage as empty:
-        raise Http404("There is no such page of published statements.") from empty
+        raise Http404(_("There is no such page of published statements.")) from empty
     query = request.GET.copy()
     query.pop("page", None)
     context.update(

@@ -9,6 +9,17 @@
 (function () {
   "use strict";
 
+  // Interface strings in the page's language, from Django's JavaScript catalog (loaded first).
+  function gettext(text) {
+    return window.gettext ? window.gettext(text) : text;
+  }
+  function ngettext(singular, plural, count) {
+    return window.ngettext ? window.ngettext(singular, plural, count) : count === 1 ? singular : plural;
+  }
+  function fill(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (match, name) { return String(values[name]); });
+  }
+
   var box = document.querySelector("[data-coedit]");
   var form = document.querySelector("form[data-editor]");
   if (!box || !form || !("WebSocket" in window)) {
@@ -47,10 +58,11 @@
   }
 
   function offerMerge(revision, actor) {
-    newsText.textContent =
-      "Revision " + revision + " was just saved by " + actor +
-      ". Merge it into your text now, or it will be merged when you save.";
-    mergeButton.textContent = "Merge revision " + revision + " into my text";
+    newsText.textContent = fill(
+      gettext("Revision %(revision)s was just saved by %(actor)s. Merge it into your text now, or it will be merged when you save."),
+      { revision: revision, actor: actor }
+    );
+    mergeButton.textContent = fill(gettext("Merge revision %(revision)s into my text"), { revision: revision });
     news.hidden = false;
   }
 
@@ -64,14 +76,18 @@
         var data = result[1];
         mergeButton.disabled = false;
         if (!ok) {
-          newsText.textContent = data.error || "The merge could not be made; save to merge.";
+          newsText.textContent = data.error || gettext("The merge could not be made; save to merge.");
           return;
         }
         if (data.collisions > 0) {
-          newsText.textContent =
-            "Your edits and revision " + data.base + " change the same words in " +
-            data.collisions + (data.collisions === 1 ? " place" : " places") +
-            ". Save, and Accord will show you each one side by side.";
+          newsText.textContent = fill(
+            ngettext(
+              "Your edits and revision %(base)s change the same words in %(count)s place. Save, and Accord will show you each one side by side.",
+              "Your edits and revision %(base)s change the same words in %(count)s places. Save, and Accord will show you each one side by side.",
+              data.collisions
+            ),
+            { base: data.base, count: data.collisions }
+          );
           return;
         }
         textarea.value = data.text;
@@ -81,12 +97,12 @@
         }
         // Let the page's safety net keep the merged text, as it keeps anything typed.
         textarea.dispatchEvent(new Event("input", { bubbles: true }));
-        newsText.textContent = "Merged: your text now includes revision " + data.base + ".";
+        newsText.textContent = fill(gettext("Merged: your text now includes revision %(base)s."), { base: data.base });
         mergeButton.hidden = true;
       })
       .catch(function () {
         mergeButton.disabled = false;
-        newsText.textContent = "The connection failed; your text is unchanged. Try again, or save.";
+        newsText.textContent = gettext("The connection failed; your text is unchanged. Try again, or save.");
       });
   });
 
@@ -125,12 +141,13 @@
       } else if (data.type === "statement" && data.change === "new_revision") {
         if (String(data.revision) !== baseInput.value) {
           mergeButton.hidden = false;
-          offerMerge(data.revision, data.actor || "someone");
+          offerMerge(data.revision, data.actor || gettext("someone"));
         }
       } else if (data.type === "statement" && data.state_changed) {
-        newsText.textContent =
-          "The statement is now in " + data.state_label.toLowerCase() +
-          "; its text may no longer be editable. Keep a copy of your text.";
+        newsText.textContent = fill(
+          gettext("The statement is now in %(state)s; its text may no longer be editable. Keep a copy of your text."),
+          { state: data.state_label.toLowerCase() }
+        );
         mergeButton.hidden = true;
         news.hidden = false;
       }

@@ -23,6 +23,17 @@
 (function () {
   "use strict";
 
+  // Interface strings in the page's language, from Django's JavaScript catalog (loaded first).
+  function gettext(text) {
+    return window.gettext ? window.gettext(text) : text;
+  }
+  function ngettext(singular, plural, count) {
+    return window.ngettext ? window.ngettext(singular, plural, count) : count === 1 ? singular : plural;
+  }
+  function fill(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (match, name) { return String(values[name]); });
+  }
+
   var form = document.querySelector("form[data-editor]");
   if (!form) {
     return;
@@ -108,12 +119,10 @@
     baseInput.value = base;
     if (notice) {
       if (noticeMessage && base !== pageBase) {
-        noticeMessage.textContent =
-          "Restored your unsaved text from this browser. You began it from revision " +
-          base +
-          "; revision " +
-          pageBase +
-          " is newer, and saving will merge your changes with it.";
+        noticeMessage.textContent = fill(
+          gettext("Restored your unsaved text from this browser. You began it from revision %(base)s; revision %(newer)s is newer, and saving will merge your changes with it."),
+          { base: base, newer: pageBase }
+        );
       }
       notice.hidden = false;
     }

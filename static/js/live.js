@@ -10,6 +10,17 @@
 (function () {
   "use strict";
 
+  // Interface strings in the page's language, from Django's JavaScript catalog (loaded first).
+  function gettext(text) {
+    return window.gettext ? window.gettext(text) : text;
+  }
+  function ngettext(singular, plural, count) {
+    return window.ngettext ? window.ngettext(singular, plural, count) : count === 1 ? singular : plural;
+  }
+  function fill(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (match, name) { return String(values[name]); });
+  }
+
   var body = document.body;
   var userId = body.getAttribute("data-user");
   if (!userId || !("WebSocket" in window)) {
@@ -184,25 +195,27 @@
   var present = {};
 
   var CHANGES = {
-    open_consultation: "opened consultation",
-    open_sign_on: "opened sign-on",
-    return_to_drafting: "returned it to drafting",
-    publish: "published it",
-    withdraw: "withdrew it",
-    sign_on: "signed on",
-    decline: "declined",
-    withdraw_signature: "withdrew a signature",
-    open_late_signatures: "opened it to late signatures",
-    close_late_signatures: "closed it to late signatures",
-    remove_signature: "removed a signature",
-    new_revision: "saved a new revision",
-    comment: "commented",
-    comment_resolved: "resolved a thread",
-    comment_reopened: "reopened a thread",
-    amendment_proposed: "proposed an amendment",
-    amendment_accepted: "accepted an amendment",
-    amendment_rejected: "rejected an amendment",
+    open_consultation: gettext("%(actor)s opened consultation"),
+    open_sign_on: gettext("%(actor)s opened sign-on"),
+    return_to_drafting: gettext("%(actor)s returned it to drafting"),
+    publish: gettext("%(actor)s published it"),
+    withdraw: gettext("%(actor)s withdrew it"),
+    sign_on: gettext("%(actor)s signed on"),
+    decline: gettext("%(actor)s declined"),
+    withdraw_signature: gettext("%(actor)s withdrew a signature"),
+    open_late_signatures: gettext("%(actor)s opened it to late signatures"),
+    close_late_signatures: gettext("%(actor)s closed it to late signatures"),
+    remove_signature: gettext("%(actor)s removed a signature"),
+    new_revision: gettext("%(actor)s saved a new revision"),
+    comment: gettext("%(actor)s commented"),
+    comment_resolved: gettext("%(actor)s resolved a thread"),
+    comment_reopened: gettext("%(actor)s reopened a thread"),
+    amendment_proposed: gettext("%(actor)s proposed an amendment"),
+    amendment_accepted: gettext("%(actor)s accepted an amendment"),
+    amendment_rejected: gettext("%(actor)s rejected an amendment"),
   };
+
+  var SIGNATURE_CHANGES = ["sign_on", "decline", "withdraw_signature", "remove_signature"];
 
   function showNotice(text, link) {
     if (!notice) {
@@ -212,7 +225,7 @@
     if (link && link.charAt(0) === "/" && link.charAt(1) !== "/") {
       var anchor = document.createElement("a");
       anchor.href = link;
-      anchor.textContent = "See changes";
+      anchor.textContent = gettext("See changes");
       notice.appendChild(document.createTextNode(" "));
       notice.appendChild(anchor);
     }
@@ -247,16 +260,34 @@
     );
   }
 
+  /* A region holding the focus was replaced: put the focus on the same control in the new
+     one (same id, or same kind and words), or else on the region itself, so that a keyboard
+     or screen-reader user keeps their place instead of being sent back to the top. */
+  function keepFocus(held, fresher) {
+    var same = held.id ? fresher.querySelector("#" + CSS.escape(held.id)) : null;
+    if (!same) {
+      same = Array.prototype.find.call(
+        fresher.querySelectorAll(held.tagName),
+        function (candidate) { return candidate.textContent === held.textContent; }
+      ) || null;
+    }
+    if (!same) {
+      fresher.setAttribute("tabindex", "-1");
+      same = fresher;
+    }
+    same.focus({ preventScroll: true });
+  }
+
   /* Fetch this page again (with its filters) and swap in its live regions; skip a region
      holding the focus or unsent text (someone writing a comment, a reason or a deadline)
-     unless the statement's state changed. */
+     unless the statement's state changed (stateChanged null: unknown, compare the pages). */
   function refresh(stateChanged) {
     return window.fetch(window.location.pathname + window.location.search, {
       credentials: "same-origin",
       headers: { "X-Requested-With": "fetch" },
     }).then(function (response) {
       if (response.status === 404) {
-        showNotice("This statement is no longer shared with you.");
+        showNotice(gettext("This statement is no longer shared with you."));
         return null;
       }
       return response.ok ? response.text() : null;
@@ -265,6 +296,12 @@
         return;
       }
       var fresh = new DOMParser().parseFromString(html, "text/html");
+      var freshPage = fresh.querySelector("[data-statement-live]");
+      if (stateChanged === null) {
+        // After a reconnection: whether the state moved meanwhile is seen on the fresh page.
+        stateChanged = Boolean(freshPage) &&
+          freshPage.getAttribute("data-state") !== page.getAttribute("data-state");
+      }
       document.querySelectorAll("[data-live-region]").forEach(function (region) {
         var replacement = fresh.getElementById(region.id);
         if (!replacement) {
@@ -274,9 +311,13 @@
         if (!stateChanged && (focused || holdsUnsentText(region))) {
           return;
         }
-        region.replaceWith(document.importNode(replacement, true));
+        var fresher = document.importNode(replacement, true);
+        var held = focused ? document.activeElement : null;
+        region.replaceWith(fresher);
+        if (held) {
+          keepFocus(held, fresher);
+        }
       });
-      var freshPage = fresh.querySelector("[data-statement-live]");
       if (freshPage) {
         page.setAttribute("data-state", freshPage.getAttribute("data-state"));
       }
@@ -297,7 +338,9 @@
       present = {};
       showPresence();
       if (everConnected) {
-        refresh(true); // catch up on whatever changed while the connection was down
+        // Catch up on whatever changed while the connection was down, keeping unsent text
+        // unless the statement's state moved meanwhile.
+        refresh(null);
       }
       everConnected = true;
     },
@@ -315,21 +358,30 @@
         }
         showPresence();
       } else if (data.type === "statement") {
-        var what = CHANGES[data.change] || "changed it";
-        var words = (data.actor || "Someone") + " " + what;
+        var actor = data.actor || gettext("Someone");
+        var words = fill(CHANGES[data.change] || gettext("%(actor)s changed it"), { actor: actor });
         if (data.change === "new_revision" && data.revision) {
-          words = "Revision " + data.revision + " by " + (data.actor || "someone") + " —";
+          words = fill(gettext("Revision %(revision)s by %(actor)s —"), {
+            revision: data.revision, actor: data.actor || gettext("someone"),
+          });
         } else if (data.state_changed && !CHANGES[data.change]) {
-          words += ": now " + data.state_label.toLowerCase();
+          words = fill(gettext("%(actor)s changed it: now %(state)s"), {
+            actor: actor, state: data.state_label.toLowerCase(),
+          });
         }
-        showNotice(words + ".", data.compare || null);
+        words += ".";
+        // The count is said in the announcement too: the figure on the page changes silently.
+        if (SIGNATURE_CHANGES.indexOf(data.change) !== -1 && typeof data.signed === "number") {
+          words += " " + fill(ngettext("%(count)s delegation has signed.", "%(count)s delegations have signed.", data.signed), { count: data.signed });
+        }
+        showNotice(words, data.compare || null);
         refresh(Boolean(data.state_changed));
       } else if (data.type === "revoked") {
         showNotice(data.message);
       }
     },
     refused: function () {
-      showNotice("Live updates stopped: this statement is no longer shared with you.");
+      showNotice(gettext("Live updates stopped: this statement is no longer shared with you."));
     },
   });
 })();

@@ -6,13 +6,16 @@ from rest_framework.test import APIClient
 
 from delegations import actions as delegation_actions
 from delegations.models import User
+from tests.conftest import verify_session
 
 
 def api_client_for(user: User | None) -> APIClient:
-    """A client logged in by session (CSRF not enforced, as in Django's test client)."""
+    """A client logged in by session (CSRF not enforced, as in Django's test client), past
+    the two-factor step where the person needs it."""
     client = APIClient()
     if user is not None:
         client.force_login(user)
+        verify_session(client, user)
     return client
 
 

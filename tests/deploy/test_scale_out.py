@@ -40,7 +40,7 @@ from websockets.typing import Origin
 
 from delegations.models import User
 from drafts.models import Statement
-from tests.conftest import PASSWORD, StatementMaker
+from tests.conftest import PASSWORD, StatementMaker, second_factor_device, totp_code
 from tests.e2e.conftest import use_database
 from workflow.models import Signature
 
@@ -264,6 +264,8 @@ class Browser:
         return found.group(1)
 
     def log_in(self, user: User) -> None:
+        """Password, then (for a role that requires it) the authenticator app's code."""
+        device = second_factor_device(user)
         token = self.csrf_token("/accounts/login/")
         status, headers, _ = self.request(
             "/accounts/login/",
@@ -271,6 +273,14 @@ class Browser:
         )
         assert status == 302, "logging in through nginx failed"
         assert headers["Location"] == "/"
+        if device is not None:
+            token = self.csrf_token("/accounts/login/code/")
+            status, headers, _ = self.request(
+                "/accounts/login/code/",
+                {"csrfmiddlewaretoken": token, "code": totp_code(device), "next": "/"},
+            )
+            assert status == 302, "the two-factor code was refused through nginx"
+            assert headers["Location"] == "/"
 
     def cookie(self, name: str) -> str:
         return next(c.value or "" for c in self.cookies if c.name == name)

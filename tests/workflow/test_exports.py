@@ -567,8 +567,9 @@ def test_downloads_cost_the_same_queries_for_3_or_30_signatures(
         statement = signed_by(count)
         revision = statement.frozen_revision
         assert revision is not None and statement.slug is not None
+        # the session and the person (their language, time zone and second factor), then
         # the statement, its pen-holders, the revision, its signatures
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(6):
             response = client.get(
                 reverse(f"workflow:revision_{extension}", args=[statement.pk, revision.number])
             )

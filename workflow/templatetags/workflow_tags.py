@@ -3,34 +3,36 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEntry
 
 register = template.Library()
 
 LABELS = {
-    "drafts.start_statement": "Started the statement",
-    "drafts.change_details": "Changed the statement's details",
-    "workflow.open_consultation": "Opened consultation",
-    "workflow.open_sign_on": "Opened sign-on",
-    "workflow.return_to_drafting": "Returned it to drafting",
-    "workflow.publish": "Published",
-    "workflow.withdraw": "Withdrew the statement",
-    "workflow.open_late_signatures": "Opened it to late signatures",
-    "workflow.close_late_signatures": "Closed it to late signatures",
-    "workflow.remove_signature": "Removed a signature",
-    "workflow.grant": "Set who may see and act on it",
-    "drafts.comment": "Commented",
-    "drafts.reply": "Replied to a comment",
-    "drafts.resolve_comment": "Resolved a comment thread",
-    "drafts.reopen_comment": "Reopened a comment thread",
-    "drafts.propose_amendment": "Proposed an amendment",
+    "drafts.start_statement": _("Started the statement"),
+    "drafts.change_details": _("Changed the statement's details"),
+    "workflow.open_consultation": _("Opened consultation"),
+    "workflow.open_sign_on": _("Opened sign-on"),
+    "workflow.return_to_drafting": _("Returned it to drafting"),
+    "workflow.publish": pgettext_lazy("audit entry", "Published"),
+    "workflow.withdraw": _("Withdrew the statement"),
+    "workflow.open_late_signatures": _("Opened it to late signatures"),
+    "workflow.close_late_signatures": _("Closed it to late signatures"),
+    "workflow.remove_signature": _("Removed a signature"),
+    "workflow.grant": _("Set who may see and act on it"),
+    "drafts.comment": _("Commented"),
+    "drafts.reply": _("Replied to a comment"),
+    "drafts.resolve_comment": _("Resolved a comment thread"),
+    "drafts.reopen_comment": _("Reopened a comment thread"),
+    "drafts.propose_amendment": _("Proposed an amendment"),
 }
 
 ON_BEHALF = {
-    "workflow.sign_on": "Signed on for {}",
-    "workflow.decline": "Declined for {}",
-    "workflow.withdraw_signature": "Withdrew the signature of {}",
+    "workflow.sign_on": _("Signed on for %(delegation)s"),
+    "workflow.decline": _("Declined for %(delegation)s"),
+    "workflow.withdraw_signature": _("Withdrew the signature of %(delegation)s"),
 }
 
 
@@ -38,19 +40,30 @@ ON_BEHALF = {
 def describe(entry: AuditEntry) -> str:
     """A short sentence for an audit entry about a statement: "Opened sign-on"."""
     if entry.action == "drafts.save_revision":
-        saved = f"Saved revision {entry.after.get('revision', '')}".strip()
+        revision = entry.after.get("revision", "")
         newer = (entry.after.get("merged") or {}).get("merged_with") or []
         if len(newer) == 1:
-            return f"{saved}, merged with revision {newer[0]}"
+            return gettext("Saved revision %(revision)s, merged with revision %(newer)s") % {
+                "revision": revision,
+                "newer": newer[0],
+            }
         if newer:
-            return f"{saved}, merged with revisions {newer[0]} to {newer[-1]}"
-        return saved
+            return gettext(
+                "Saved revision %(revision)s, merged with revisions %(first)s to %(last)s"
+            ) % {"revision": revision, "first": newer[0], "last": newer[-1]}
+        return gettext("Saved revision %(revision)s") % {"revision": revision}
     if entry.action == "drafts.accept_amendment":
         revision = entry.after.get("revision", "")
-        by = entry.after.get("proposed_by") or "a delegation"
-        return f"Accepted the amendment by {by}: revision {revision}"
+        by = entry.after.get("proposed_by") or gettext("a delegation")
+        return gettext("Accepted the amendment by %(delegation)s: revision %(revision)s") % {
+            "delegation": by,
+            "revision": revision,
+        }
     if entry.action == "drafts.reject_amendment":
-        return f"Rejected the amendment by {entry.after.get('proposed_by') or 'a delegation'}"
+        by = entry.after.get("proposed_by") or gettext("a delegation")
+        return gettext("Rejected the amendment by %(delegation)s") % {"delegation": by}
     if entry.action in ON_BEHALF:
-        return ON_BEHALF[entry.action].format(entry.actor_delegation or "a delegation")
-    return LABELS.get(entry.action, entry.action)
+        return str(ON_BEHALF[entry.action]) % {
+            "delegation": entry.actor_delegation or gettext("a delegation")
+        }
+    return str(LABELS.get(entry.action, entry.action))

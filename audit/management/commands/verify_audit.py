@@ -5,13 +5,14 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.actions import check_chain
-from audit.verify import verify_chain
+from audit.verify import verify_record
 
 
 class Command(BaseCommand):
     help = (
         "Recompute every audit entry's hash and check the links between them. Prints the "
-        "first broken link and exits non-zero if the record was edited or an entry deleted."
+        "first broken link and exits non-zero if the record was edited or an entry deleted, "
+        "including entries deleted from its end since an earlier check."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -22,7 +23,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        report = verify_chain() if options["no_store"] else check_chain("manage.py verify_audit")
+        report = verify_record() if options["no_store"] else check_chain("manage.py verify_audit")
         if not report.intact:
             raise CommandError(str(report))
         self.stdout.write(str(report))

@@ -17,8 +17,10 @@ from typing import Any, NamedTuple
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from delegations import actions as delegation_actions
+from delegations import two_factor
 from delegations.models import Body, Delegation, User
 from drafts import actions as drafts_actions
 from drafts.models import Amendment, Comment, RevisionParagraph, Statement
@@ -472,6 +474,18 @@ class Command(BaseCommand):
                 )
             self.tally.add("people", created=spec.email not in existing)
             people[spec.email] = person
+            if two_factor.required_for(person):
+                has_app = two_factor.has_device(person)
+                if not has_app:
+                    # Demo only: a published secret, so visitors can log in (demo_code).
+                    TOTPDevice.objects.filter(user=person).delete()
+                    TOTPDevice.objects.create(
+                        user=person,
+                        name="Demo authenticator app",
+                        key=two_factor.DEMO_TOTP_KEY,
+                        confirmed=True,
+                    )
+                self.tally.add("demo authenticator apps", created=not has_app)
         return people
 
     def _bodies(self, people: dict[str, User]) -> dict[str, Body]:
@@ -711,6 +725,10 @@ class Command(BaseCommand):
         rows += [(a.email, a.role, a.delegation or "—", a.note) for a in DEMO_ACCOUNTS]
         widths = [max(len(row[i]) for row in rows) for i in range(3)]
         self.stdout.write(f"Password for every demo account: {DEMO_PASSWORD}")
+        self.stdout.write(
+            "Signatories and the coordinator also give a two-factor code: "
+            "`manage.py demo_code <email>` prints it."
+        )
         for n, (email, role, delegation, note) in enumerate(rows):
             self.stdout.write(
                 f"{email:<{widths[0]}}  {role:<{widths[1]}}  {delegation:<{widths[2]}}  {note}"
