@@ -17,13 +17,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audit import actions, selectors
 from audit.forms import AuditFilterForm
+from audit.permissions import can_read_record
 
 PER_PAGE = 50
-PERMISSION = "audit.view_auditentry"
 
 
 def _require_permission(request: HttpRequest) -> None:
-    if not request.user.has_perm(PERMISSION):
+    if not can_read_record(request.user):
         raise PermissionDenied(_("The audit record is open to the coordination unit only."))
 
 
