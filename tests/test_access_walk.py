@@ -437,6 +437,9 @@ ROUTES: dict[str, Route] = {
     ),
     # The dashboard and starting a statement.
     "workflow:dashboard": Route("page", [Probe("get", at("/"), logged_in(200))], per_state=False),
+    "workflow:statement_list": Route(
+        "page", [Probe("get", at("/statements/"), logged_in(200))], per_state=False
+    ),
     "workflow:create": Route(
         "write",
         [

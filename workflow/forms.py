@@ -223,6 +223,47 @@ class PublicSearchForm(forms.Form):
         return " ".join(self.cleaned_data["q"].split())
 
 
+class StatementListForm(forms.Form):
+    """The full list of statements a person may open: one dashboard section or all of them,
+    narrowed by state and words of the title, from the query string."""
+
+    section = forms.ChoiceField(
+        label=_("Section"),
+        required=False,
+        error_messages={"invalid_choice": _("There is no such section on your dashboard.")},
+    )
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[("", _("Any state")), *Statement.State.choices],
+        error_messages={"invalid_choice": _("Choose a state from the list.")},
+    )
+    q = forms.CharField(
+        label=_("Title contains"),
+        required=False,
+        max_length=200,
+        error_messages={"max_length": _("Search for at most 200 characters.")},
+    )
+    page = forms.IntegerField(
+        required=False,
+        min_value=1,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": _("Pages are numbered from 1."),
+            "min_value": _("Pages are numbered from 1."),
+        },
+    )
+
+    def __init__(self, *args: Any, sections: list[tuple[str, StrOrPromise]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        section_field = self.fields["section"]
+        assert isinstance(section_field, forms.ChoiceField)
+        section_field.choices = [("", _("All statements you can open")), *sections]
+
+    def clean_q(self) -> str:
+        return " ".join(self.cleaned_data["q"].split())
+
+
 VERIFY_EXTENSIONS = (".txt", ".md", ".docx")
 
 

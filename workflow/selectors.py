@@ -7,7 +7,17 @@ from datetime import UTC
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Window,
+)
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
@@ -74,77 +84,166 @@ def statement_for(user: Any, pk: int, checker: ObjectPermissionChecker | None = 
     return statement
 
 
+# The most urgent rows a dashboard section shows; the rest are one click away, on the
+# section's own paginated list. A coalition's years of statements never land on one page.
+DASHBOARD_ROWS = 20
+
+
+@dataclass
+class Section:
+    """One section of the dashboard: its first rows, most urgent first, and how many in all."""
+
+    key: str
+    rows: list[Statement] = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.rows)
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self) -> Any:
+        return iter(self.rows)
+
+
+# Section keys in the order the dashboard shows them: what waits on the person first.
+SECTION_KEYS = [
+    "awaiting_signature",
+    "ready_to_publish",
+    "pen",
+    "consultations",
+    "chaired",
+    "in_progress",
+]
+
+
+def dashboard_statements(user: Any) -> QuerySet[Statement]:
+    """What a dashboard row needs: the visible statements with their signature counts.
+
+    A row shows a revision's number, never its text: the texts (kilobytes each) stay in the
+    database."""
+    return _with_signature_count(statements_visible_to(user)).defer(
+        "current_revision__text", "frozen_revision__text"
+    )
+
+
+def section_statements(
+    user: Any, key: str, visible: QuerySet[Statement] | None = None
+) -> QuerySet[Statement] | None:
+    """The statements of dashboard section ``key`` for ``user``, most urgent first; ``None``
+    when the section is not one of theirs (a section of a delegation's work for a person of no
+    delegation, the publishing queue for anyone but a coordinator)."""
+    if visible is None:
+        visible = dashboard_statements(user)
+    delegation_id = user.delegation_id
+    if key == "pen" and delegation_id is not None:
+        return visible.filter(
+            pen_holders=delegation_id, state__in=[State.DRAFT, State.CONSULTATION]
+        ).order_by("state", "-updated_at", "-pk")
+    if key == "consultations" and delegation_id is not None:
+        return (
+            visible.filter(state=State.CONSULTATION)
+            .exclude(pen_holders=delegation_id)
+            .order_by("consultation_deadline", "-updated_at", "-pk")
+        )
+    if key == "awaiting_signature" and delegation_id is not None:
+        answered = Signature.objects.filter(
+            LIVE, statement=OuterRef("pk"), delegation_id=delegation_id
+        )
+        return (
+            visible.filter(state=State.SIGN_ON)
+            .exclude(Exists(answered))
+            .order_by("sign_on_deadline", "-updated_at", "-pk")
+        )
+    if key == "chaired":
+        return visible.filter(
+            body__in=user.chaired_bodies.all(),
+            state__in=[State.DRAFT, State.CONSULTATION, State.SIGN_ON],
+        ).order_by("state", "-updated_at", "-pk")
+    if key == "ready_to_publish" and user.is_coordinator:
+        quorate = Q(signed_count__gte=F("min_signatures"))  # annotated by dashboard_statements
+        return visible.filter(quorate, state=State.SIGN_ON).order_by("sign_on_deadline", "-pk")
+    if key == "in_progress" and user.is_coordinator:
+        return visible.filter(state__in=[State.DRAFT, State.CONSULTATION]).order_by(
+            "-updated_at", "-pk"
+        )
+    return None
+
+
+def _first_rows(key: str, statements: QuerySet[Statement]) -> Section:
+    """The section's first ``DASHBOARD_ROWS`` rows and its total, in one query: every row
+    carries the count of the whole result (a window over it), taken before the limit."""
+    rows: list[Statement] = list(
+        statements.annotate(section_total=Window(Count("pk")))[:DASHBOARD_ROWS]
+    )
+    return Section(key, rows, getattr(rows[0], "section_total", 0) if rows else 0)
+
+
 @dataclass
 class Dashboard:
     """What needs a person's attention, section by section."""
 
-    pen: list[Statement] = field(default_factory=list)
-    consultations: list[Statement] = field(default_factory=list)
-    awaiting_signature: list[Statement] = field(default_factory=list)
-    chaired: list[Statement] = field(default_factory=list)
-    ready_to_publish: list[Statement] = field(default_factory=list)
-    in_progress: list[Statement] = field(default_factory=list)
+    pen: Section = field(default_factory=lambda: Section("pen"))
+    consultations: Section = field(default_factory=lambda: Section("consultations"))
+    awaiting_signature: Section = field(default_factory=lambda: Section("awaiting_signature"))
+    chaired: Section = field(default_factory=lambda: Section("chaired"))
+    ready_to_publish: Section = field(default_factory=lambda: Section("ready_to_publish"))
+    in_progress: Section = field(default_factory=lambda: Section("in_progress"))
 
     @property
     def is_empty(self) -> bool:
-        return not any(
-            [
-                self.pen,
-                self.consultations,
-                self.awaiting_signature,
-                self.chaired,
-                self.ready_to_publish,
-                self.in_progress,
-            ]
-        )
+        return not any(getattr(self, key) for key in SECTION_KEYS)
 
 
 def dashboard_for(user: Any) -> Dashboard:
     """Drafts the person's delegation holds the pen on, consultations open to them, sign-ons
     awaiting their delegation, statements of bodies they chair, and for coordinators what is
-    ready to publish. One query per section, whatever the number of statements."""
-    # A row shows a revision's number, never its text: leave the texts (kilobytes each, for
-    # thousands of rows at full size) in the database.
-    visible = _with_signature_count(statements_visible_to(user)).defer(
-        "current_revision__text", "frozen_revision__text"
-    )
+    ready to publish and what is in progress: the first rows of each and how many there are,
+    one query per section, whatever the number of statements."""
+    visible = dashboard_statements(user)
     dashboard = Dashboard()
-    delegation_id = user.delegation_id
-    if delegation_id is not None:
-        dashboard.pen = list(
-            visible.filter(
-                pen_holders=delegation_id, state__in=[State.DRAFT, State.CONSULTATION]
-            ).order_by("state", "-updated_at")
-        )
-        dashboard.consultations = list(
-            visible.filter(state=State.CONSULTATION)
-            .exclude(pen_holders=delegation_id)
-            .order_by("consultation_deadline", "-updated_at")
-        )
-        answered = Signature.objects.filter(
-            LIVE, statement=OuterRef("pk"), delegation_id=delegation_id
-        )
-        dashboard.awaiting_signature = list(
-            visible.filter(state=State.SIGN_ON)
-            .exclude(Exists(answered))
-            .order_by("sign_on_deadline", "-updated_at")
-        )
-    chaired_bodies = user.chaired_bodies.all()
-    dashboard.chaired = list(
-        visible.filter(
-            body__in=chaired_bodies,
-            state__in=[State.DRAFT, State.CONSULTATION, State.SIGN_ON],
-        ).order_by("state", "-updated_at")
-    )
-    if user.is_coordinator:
-        quorate = Q(signed_count__gte=F("min_signatures"))  # annotated above
-        dashboard.ready_to_publish = list(
-            visible.filter(quorate, state=State.SIGN_ON).order_by("sign_on_deadline")
-        )
-        dashboard.in_progress = list(
-            visible.filter(state__in=[State.DRAFT, State.CONSULTATION]).order_by("-updated_at")
-        )
+    for key in SECTION_KEYS:
+        statements = section_statements(user, key, visible)
+        if statements is not None:
+            setattr(dashboard, key, _first_rows(key, statements))
     return dashboard
+
+
+def sections_of(user: Any) -> list[str]:
+    """The dashboard sections that are the person's, in the dashboard's order: one query (do
+    they chair a body?)."""
+    mine = []
+    for key in SECTION_KEYS:
+        if key in ("pen", "consultations", "awaiting_signature"):
+            if user.delegation_id is not None:
+                mine.append(key)
+        elif key == "chaired":
+            if user.chaired_bodies.exists():
+                mine.append(key)
+        elif user.is_coordinator:
+            mine.append(key)
+    return mine
+
+
+def listed_statements(
+    user: Any, *, section: str = "", state: str = "", title: str = ""
+) -> QuerySet[Statement]:
+    """The full list behind the dashboard: one section in its own order, or every statement
+    the person may open, most recently changed first; narrowed by state and by words of the
+    title (each word must appear)."""
+    statements = section_statements(user, section) if section else None
+    if statements is None:
+        statements = dashboard_statements(user).order_by("-updated_at", "-pk")
+    if state:
+        statements = statements.filter(state=state)
+    for word in title.split():
+        statements = statements.filter(title__icontains=word)
+    return statements
 
 
 def signatures_of(statement: Statement) -> list[Signature]:
@@ -153,6 +252,7 @@ def signatures_of(statement: Statement) -> list[Signature]:
     return list(
         statement.signatures.filter(LIVE)
         .select_related("delegation", "given_by", "revision", "removed_by")
+        .defer("revision__text")
         .order_by("delegation__sort_key")
     )
 

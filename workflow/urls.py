@@ -7,6 +7,7 @@ app_name = "workflow"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("statements/", views.statement_list, name="statement_list"),
     path("statements/new/", views.statement_create, name="create"),
     path("statements/<int:pk>/", views.statement_detail, name="statement"),
     path("statements/<int:pk>/record/", views.statement_record, name="record"),

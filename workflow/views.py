@@ -41,17 +41,88 @@ State = Statement.State
 RECORD_PER_PAGE = 50
 
 
+# Each dashboard section's heading; %(delegation)s is the person's delegation.
+SECTION_HEADINGS: dict[str, StrOrPromise] = {
+    "awaiting_signature": _("Sign-on awaiting %(delegation)s"),
+    "ready_to_publish": _("Ready to publish"),
+    "pen": _("Drafts %(delegation)s holds the pen on"),
+    "consultations": _("Open for consultation"),
+    "chaired": _("Statements of the bodies you chair"),
+    "in_progress": _("In drafting and consultation"),
+}
+# The sections that ask the person to act now, set apart on the dashboard.
+URGENT_SECTIONS = {"awaiting_signature", "ready_to_publish"}
+STATEMENTS_PAGE_SIZE = 50
+
+
+def _heading(key: str, user: Any) -> str:
+    delegation = user.delegation.name if user.delegation_id is not None else ""
+    return str(SECTION_HEADINGS[key]) % {"delegation": delegation}
+
+
+@dataclass
+class ShownSection:
+    key: str
+    heading: str
+    urgent: bool
+    section: selectors.Section
+
+
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """The first rows of each section that holds any, most urgent first, each with a link to
+    its full list when there are more."""
+    found = selectors.dashboard_for(request.user)
+    sections = [
+        ShownSection(key, _heading(key, request.user), key in URGENT_SECTIONS, section)
+        for key in selectors.SECTION_KEYS
+        if (section := getattr(found, key))
+    ]
     return render(
         request,
         "workflow/dashboard.html",
         {
-            "dashboard": selectors.dashboard_for(request.user),
+            "dashboard": found,
+            "sections": sections,
             "can_create": permissions.can_create_statement(request.user),
         },
     )
+
+
+@login_required
+@require_GET
+def statement_list(request: HttpRequest) -> HttpResponse:
+    """Every statement the person may open, or one dashboard section in full, narrowed by state
+    and title words, 50 a page. A filter that cannot be read is answered 400 with the message
+    and the form; a page past the end, 404."""
+    user = request.user
+    keys = selectors.sections_of(user)
+    form = forms.StatementListForm(
+        request.GET, sections=[(key, _heading(key, user)) for key in keys]
+    )
+    context: dict[str, Any] = {"form": form, "statements": [], "page": None}
+    if not form.is_valid():
+        return render(request, "workflow/statement_list.html", context, status=400)
+    wanted = form.cleaned_data
+    statements = selectors.listed_statements(
+        user, section=wanted["section"], state=wanted["state"], title=wanted["q"]
+    )
+    paginator = Paginator(statements, STATEMENTS_PAGE_SIZE)
+    try:
+        page = paginator.page(wanted["page"] or 1)
+    except EmptyPage as empty:
+        raise Http404(_("There is no such page of statements.")) from empty
+    query = request.GET.copy()
+    query.pop("page", None)
+    context.update(
+        statements=list(page.object_list),
+        page=page,
+        heading=_heading(wanted["section"], user) if wanted["section"] else None,
+        filtered=bool(wanted["state"] or wanted["q"]),
+        query=query.urlencode(),
+    )
+    return render(request, "workflow/statement_list.html", context)
 
 
 def _discussion_context(
