@@ -22,11 +22,7 @@ from drafts.text import canonical_text, plain_text, render_markdown
 def statements_with_details() -> QuerySet[Statement]:
     """Statements with what a list or page shows of each, fetched in a fixed number of queries."""
     return Statement.objects.select_related(
-        "body",
-        "current_revision",
-        "current_revision__author",
-        "current_revision__delegation",
-        "frozen_revision",
+        "body", "current_revision", "frozen_revision"
     ).prefetch_related("pen_holders")
 
 
@@ -236,6 +232,38 @@ def amendment_view(amendment: Amendment) -> AmendmentView:
     return AmendmentView(amendment, changes)
 
 
+# The revisions a comment or an amendment refers to, which the page names by number.
+_COMMENT_REVISIONS = ("revision",)
+_AMENDMENT_REVISIONS = ("proposed_against", "base_revision", "outdated_by")
+
+
+def _attach_revision_numbers(
+    statement: Statement, comments: list[Comment], amendments: list[Amendment]
+) -> None:
+    """Give the comments and amendments the revisions they refer to (and an accepted
+    amendment the revision that took it in), number only, from one query over the statement's
+    revisions: five more joins to the revisions table in the two queries above cost more (the
+    planner weighs every one) than reading the numbers once."""
+    if not comments and not amendments:
+        return
+    revisions = list(statement.revisions.only("pk", "number", "statement", "amendment"))
+    by_pk = {revision.pk: revision for revision in revisions}
+    by_amendment = {revision.amendment_id: revision for revision in revisions}
+    groups = (
+        (Comment, comments, _COMMENT_REVISIONS),
+        (Amendment, amendments, _AMENDMENT_REVISIONS),
+    )
+    for model, objects, links in groups:
+        for name in links:
+            link = getattr(model, name).field  # the ForeignKey behind the descriptor
+            for item in objects:
+                pk = getattr(item, link.attname)
+                link.set_cached_value(item, None if pk is None else by_pk[pk])
+    taken_in = Amendment.resulting_revision.related  # the other side of Revision.amendment
+    for amendment in amendments:
+        taken_in.set_cached_value(amendment, by_amendment.get(amendment.pk))
+
+
 def discussion_of(
     statement: Statement, revision: Revision | None, *, status: str = "all", speaker: str = ""
 ) -> Discussion:
@@ -252,23 +280,15 @@ def discussion_of(
     )
     comments = list(
         Comment.objects.filter(statement=statement)
-        .select_related("author", "delegation", "resolved_by", "paragraph", "revision")
+        .select_related("author", "delegation", "resolved_by", "paragraph")
         .order_by("created_at", "id")
     )
     amendments = list(
         Amendment.objects.filter(statement=statement)
-        .select_related(
-            "paragraph",
-            "delegation",
-            "author",
-            "decided_by",
-            "proposed_against",
-            "base_revision",
-            "outdated_by",
-            "resulting_revision",
-        )
+        .select_related("paragraph", "delegation", "author", "decided_by")
         .order_by("created_at", "id")
     )
+    _attach_revision_numbers(statement, comments, amendments)
     views = {
         row.paragraph_id: ParagraphView(
             row.paragraph, row.position, row.text, render_markdown(row.text)
