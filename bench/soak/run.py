@@ -164,7 +164,9 @@ def nginx_config(folder: Path, port: int, workers: list[int]) -> Path:
     """A whole nginx.conf serving the repo's proxy rules on ``port`` (as the scale-out test)."""
     for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (folder / name).mkdir(parents=True, exist_ok=True)
-    upstreams = "\n".join(f"        server 127.0.0.1:{worker};" for worker in workers)
+    upstreams = "\n".join(
+        f"        server 127.0.0.1:{worker} max_fails=3 fail_timeout=10s;" for worker in workers
+    )
     root_only = "user root;" if os.geteuid() == 0 else ""
     config = f"""
 {root_only}

@@ -137,7 +137,9 @@ def nginx_config(tmp_path: Path, port: int, workers: list[int]) -> Path:
     """A whole nginx.conf in ``tmp_path`` that serves the repo's proxy rules on ``port``."""
     for folder in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (tmp_path / folder).mkdir(parents=True)
-    upstreams = "\n".join(f"        server 127.0.0.1:{worker};" for worker in workers)
+    upstreams = "\n".join(
+        f"        server 127.0.0.1:{worker} max_fails=3 fail_timeout=10s;" for worker in workers
+    )
     root_only = "user root;" if os.geteuid() == 0 else ""
     config = f"""
 {root_only}
