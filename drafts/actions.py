@@ -52,12 +52,14 @@ from drafts.models import (
     Revision,
     RevisionParagraph,
     Statement,
+    outdated_sentence,
 )
 from drafts.paragraphs import BLANK_LINE, Block, blocks, join, respaced
 from drafts.text import canonical_text, content_hash, plain_text
 from notifications.actions import notify
 from notifications.live import broadcast_on_commit, statement_group
 from notifications.models import Event
+from notifications.wording import Detail, DetailCode, detail
 
 State = Statement.State
 
@@ -291,7 +293,7 @@ def _tell_of_revision(
     previous: Revision,
     *,
     change: str = "new_revision",
-    detail: str = "",
+    line: Detail | None = None,
 ) -> None:
     """Tell the drafting group and the body's chairs, and every page open on the statement."""
     compare = reverse("drafts:compare", args=[statement.pk])
@@ -305,7 +307,7 @@ def _tell_of_revision(
             is_active=True,
         ).distinct(),
         link=link,
-        detail=detail or f"Revision {revision.number}",
+        detail=line or detail(DetailCode.REVISION, number=revision.number),
     )
     _tell_open_pages(actor, statement, change, revision=revision, compare=link)
 
@@ -399,7 +401,12 @@ def change_details(
 # --- open amendments follow the text ---------------------------------------------------------
 
 # Why an open amendment no longer applies to its paragraph's new wording.
-COLLIDES, ALREADY_SO, EDITED = "collides", "already_so", "edited"
+OutdatedBecause = Amendment.OutdatedBecause
+COLLIDES, ALREADY_SO, EDITED = (
+    OutdatedBecause.COLLIDES,
+    OutdatedBecause.ALREADY_SO,
+    OutdatedBecause.EDITED,
+)
 
 
 def carry_over(kind: str, old_wording: str, proposal: str, new_wording: str) -> tuple[str, str]:
@@ -427,14 +434,6 @@ def carry_over(kind: str, old_wording: str, proposal: str, new_wording: str) -> 
     return carried, ""
 
 
-_OUTDATED_BECAUSE = {
-    COLLIDES: "Revision {n} changed the same words of the paragraph as this amendment.",
-    ALREADY_SO: "Revision {n} already words the paragraph as this amendment proposes.",
-    EDITED: "Revision {n} edited the paragraph this amendment would delete.",
-    "deleted": "Revision {n} deleted the paragraph.",
-}
-
-
 def _rebase_amendments(
     statement: Statement, revision: Revision, rows: list[RevisionParagraph]
 ) -> dict[str, Any]:
@@ -450,8 +449,9 @@ def _rebase_amendments(
         new_wording = wording.get(amendment.paragraph_id)
         if new_wording == amendment.base_text:
             continue
+        why: str
         if new_wording is None:
-            carried, why = "", "deleted"
+            carried, why = "", OutdatedBecause.DELETED
         else:
             carried, why = carry_over(
                 amendment.kind, amendment.base_text, amendment.text, new_wording
@@ -459,8 +459,10 @@ def _rebase_amendments(
         if why:
             amendment.status = Amendment.Status.OUTDATED
             amendment.outdated_by = revision
-            amendment.outdated_reason = _OUTDATED_BECAUSE[why].format(n=revision.number)
-            amendment.save(update_fields=["status", "outdated_by", "outdated_reason", "updated_at"])
+            amendment.outdated_because = why
+            amendment.save(
+                update_fields=["status", "outdated_by", "outdated_because", "updated_at"]
+            )
             outdated.append(amendment.pk)
         else:
             assert new_wording is not None
@@ -740,7 +742,6 @@ def _tell_of_comment(
         may_see = Q(delegation__is_member=True)
         if statement.advisers_invited:
             may_see |= Q(role=User.Role.ADVISER)
-    where = f"¶ {position}" if position else "a paragraph since removed"
     notify(
         Event.COMMENT,
         actor=actor,
@@ -750,7 +751,7 @@ def _tell_of_comment(
             is_active=True,
         ).distinct(),
         link=_statement_link(statement, f"c-{comment.pk}"),
-        detail=f"On {where}: {' '.join(comment.body.split())}"[:300],
+        detail=detail(DetailCode.COMMENT, position=position or None, excerpt=comment.body),
     )
     _tell_open_pages(actor, statement, "comment")
 
@@ -811,11 +812,11 @@ def _mark_resolved(actor: Any, comment: Comment, *, resolved: bool) -> Comment:
 # --- amendments ------------------------------------------------------------------------------
 
 
-# What an amendment proposes, in a few words: "Replace ¶ 4".
-PROPOSES: dict[str, str] = {
-    Amendment.Kind.REPLACE: "Replace ¶ {n}",
-    Amendment.Kind.INSERT_AFTER: "Insert after ¶ {n}",
-    Amendment.Kind.DELETE: "Delete ¶ {n}",
+# What an amendment proposes, in a few words ("Replace ¶ 4, by Kenya"), as its notification's line.
+PROPOSES: dict[str, DetailCode] = {
+    Amendment.Kind.REPLACE: DetailCode.REPLACEMENT_PROPOSED,
+    Amendment.Kind.INSERT_AFTER: DetailCode.INSERTION_PROPOSED,
+    Amendment.Kind.DELETE: DetailCode.DELETION_PROPOSED,
 }
 
 
@@ -880,7 +881,7 @@ def propose_amendment(
             % {
                 "position": current_row.position,
                 "revision": read_row.revision.number,
-                "reason": _OUTDATED_BECAUSE[why].format(n=current.number),
+                "reason": outdated_sentence(why, current.number),
             }
         )
     _applied(kind, current_row.position - 1, carried, current.text)
@@ -914,7 +915,9 @@ def propose_amendment(
         subject=locked,
         recipients=User.objects.filter(delegation__in=locked.pen_holders.all(), is_active=True),
         link=_statement_link(locked, f"a-{amendment.pk}"),
-        detail=f"{PROPOSES[kind].format(n=current_row.position)}, by {actor.delegation}",
+        detail=detail(
+            PROPOSES[kind], position=current_row.position, delegation=actor.delegation.name
+        ),
     )
     _tell_open_pages(actor, locked, "amendment_proposed")
     return amendment
@@ -1025,7 +1028,9 @@ def accept_amendment(actor: Any, amendment: Amendment) -> Revision:
         subject=locked,
         recipients=User.objects.filter(delegation_id=fresh.delegation_id, is_active=True),
         link=_statement_link(locked, fresh.paragraph.key),
-        detail=f"¶ {row.position}, now in revision {revision.number}",
+        detail=detail(
+            DetailCode.AMENDMENT_IN_REVISION, position=row.position, number=revision.number
+        ),
     )
     _tell_of_revision(
         actor,
@@ -1033,7 +1038,11 @@ def accept_amendment(actor: Any, amendment: Amendment) -> Revision:
         revision,
         previous=current,
         change="amendment_accepted",
-        detail=f"Revision {revision.number}: amendment by {fresh.delegation} accepted",
+        line=detail(
+            DetailCode.REVISION_BY_AMENDMENT,
+            number=revision.number,
+            delegation=fresh.delegation.name,
+        ),
     )
     statement = amendment.statement
     statement.current_revision = revision
@@ -1075,7 +1084,7 @@ def reject_amendment(actor: Any, amendment: Amendment, *, reason: str) -> Amendm
         subject=locked,
         recipients=User.objects.filter(delegation_id=fresh.delegation_id, is_active=True),
         link=_statement_link(locked, f"a-{fresh.pk}"),
-        detail=f"Reason: {' '.join(reason.split())}"[:300],
+        detail=detail(DetailCode.REASON, reason=reason),
     )
     _tell_open_pages(actor, locked, "amendment_rejected")
     return fresh

@@ -453,7 +453,15 @@ class AmendmentSerializer(serializers.Serializer[Amendment]):
     decided_by = serializers.CharField(source="decided_by.full_name", allow_null=True)
     decided_at = serializers.DateTimeField(allow_null=True)
     rejection_reason = serializers.CharField(trim_whitespace=False)
-    outdated_reason = serializers.CharField(trim_whitespace=False)
+    outdated_because = serializers.ChoiceField(
+        choices=Amendment.OutdatedBecause.choices,
+        allow_blank=True,
+        help_text="Why it no longer applies (empty unless outdated).",
+    )
+    outdated_reason = serializers.CharField(
+        trim_whitespace=False,
+        help_text="The same, as a sentence in the caller's language (empty unless outdated).",
+    )
     resulting_revision = serializers.IntegerField(
         source="resulting_revision.number",
         allow_null=True,

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -375,6 +375,14 @@ class Amendment(models.Model):
         REJECTED = "rejected", pgettext_lazy("amendment status", "Rejected")
         OUTDATED = "outdated", pgettext_lazy("amendment status", "Outdated")
 
+    class OutdatedBecause(models.TextChoices):
+        """Why an open amendment stopped applying to the revision that outdated it."""
+
+        COLLIDES = "collides"  # it changed the same words as the amendment
+        ALREADY_SO = "already_so"  # it already words the paragraph as the amendment proposes
+        EDITED = "edited"  # it edited the paragraph the amendment would delete
+        DELETED = "deleted"  # it deleted the paragraph
+
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="amendments")
     paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="amendments")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -411,7 +419,12 @@ class Amendment(models.Model):
         related_name="+",
         help_text="The revision after which it no longer applied.",
     )
-    outdated_reason = models.CharField(max_length=300, blank=True)
+    outdated_because = models.CharField(
+        max_length=20,
+        choices=OutdatedBecause.choices,
+        blank=True,
+        help_text="Why it no longer applied after that revision (worded when shown).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -442,3 +455,36 @@ class Amendment(models.Model):
     @property
     def was_rebased(self) -> bool:
         return self.base_revision_id != self.proposed_against_id
+
+    @property
+    def outdated_reason(self) -> str:
+        """Why it is outdated, in the active language ("" unless it is); reads
+        ``outdated_by``, which the selectors fetch with it."""
+        if not self.outdated_because or self.outdated_by_id is None:
+            return ""
+        assert self.outdated_by is not None
+        return outdated_sentence(self.outdated_because, self.outdated_by.number)
+
+
+def outdated_sentence(because: str, number: int) -> str:
+    """Why an amendment does not apply to revision ``number``, in the active language:
+    "Revision 3 deleted the paragraph." (``because`` is an ``Amendment.OutdatedBecause``;
+    "" for anything else)."""
+    match because:
+        case Amendment.OutdatedBecause.COLLIDES:
+            sentence = gettext(
+                "Revision %(number)s changed the same words of the paragraph as this amendment."
+            )
+        case Amendment.OutdatedBecause.ALREADY_SO:
+            sentence = gettext(
+                "Revision %(number)s already words the paragraph as this amendment proposes."
+            )
+        case Amendment.OutdatedBecause.EDITED:
+            sentence = gettext(
+                "Revision %(number)s edited the paragraph this amendment would delete."
+            )
+        case Amendment.OutdatedBecause.DELETED:
+            sentence = gettext("Revision %(number)s deleted the paragraph.")
+        case _:
+            return ""
+    return sentence % {"number": number}

@@ -22,6 +22,7 @@ from notifications.models import (
 )
 from notifications.preferences import deliveries
 from notifications.tasks import send_notification_emails
+from notifications.wording import Detail
 
 logger = logging.getLogger(__name__)
 
@@ -38,9 +39,11 @@ def notify(
     subject: models.Model,
     recipients: Iterable[Any],
     link: str,
-    detail: str = "",
+    detail: Detail | None = None,
 ) -> list[Notification]:
-    """Tell ``recipients`` that ``actor`` caused ``event`` on ``subject``.
+    """Tell ``recipients`` that ``actor`` caused ``event`` on ``subject``, with the line
+    ``detail`` under it (built by ``notifications.wording.detail``; it is worded when read, in
+    each recipient's language and time zone).
 
     Rows are written now, inside the caller's transaction; the live push and the e-mails wait
     for the commit, so an action that rolls back tells nobody. The actor is never told of
@@ -67,7 +70,8 @@ def notify(
             subject_id=str(subject.pk),
             subject_title=str(subject)[:300],
             link=link,
-            detail=detail[:300],
+            detail_code=detail.code if detail else "",
+            detail_args=detail.args if detail else {},
             by_email=chosen[pk] == Delivery.EMAIL,
         )
         for pk in wanted
@@ -96,7 +100,8 @@ def unread_counts(user_ids: Iterable[int]) -> dict[int, int]:
 
 
 def push(notification_ids: list[int]) -> None:
-    """Send committed notifications to their recipients' open pages, with their unread count.
+    """Send committed notifications to their recipients' open pages, with their unread count,
+    each worded in its recipient's language and time zone.
 
     All of them in one trip to the channel layer: one event loop and one connection, rather
     than one per person.
@@ -104,7 +109,11 @@ def push(notification_ids: list[int]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    rows = list(Notification.objects.filter(pk__in=notification_ids).order_by("id"))
+    rows = list(
+        Notification.objects.filter(pk__in=notification_ids)
+        .select_related("recipient")
+        .order_by("id")
+    )
     counts = unread_counts({row.recipient_id for row in rows})
 
     async def send_all() -> None:

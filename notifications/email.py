@@ -2,35 +2,20 @@
 
 from __future__ import annotations
 
-import zoneinfo
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from notifications.models import Notification
+from notifications.wording import as_recipient
 
 
 def absolute(link: str) -> str:
     return f"{settings.ACCORD_BASE_URL.rstrip('/')}{link}"
-
-
-@contextmanager
-def as_recipient(person: Any) -> Iterator[None]:
-    """Speak the recipient's language and show times in their time zone: e-mails go out from
-    the task worker, outside any request, so nothing else has chosen them."""
-    language = getattr(person, "language", "") or settings.LANGUAGE_CODE
-    try:
-        zone = zoneinfo.ZoneInfo(getattr(person, "time_zone", "") or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = zoneinfo.ZoneInfo("UTC")
-    with translation.override(language), timezone.override(zone):
-        yield
 
 
 def _message(

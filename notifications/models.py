@@ -5,8 +5,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from notifications.wording import DetailCode, as_recipient, detail_html, detail_text
 
 
 class Event(models.TextChoices):
@@ -99,7 +102,15 @@ class Notification(models.Model):
     subject_id = models.CharField(max_length=64)
     subject_title = models.CharField(max_length=300)
     link = models.CharField(max_length=300)
-    detail = models.CharField(max_length=300, blank=True)
+    # The line under it, worded when read (notifications.wording): a code and its values.
+    detail_code = models.CharField(max_length=40, choices=DetailCode.choices, blank=True)
+    detail_args = models.JSONField(default=dict, blank=True)
+    detail = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Only rows written before detail lines were stored as codes: the line as "
+        "it was worded then, in English. Shown when there is no code.",
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
     by_email = models.BooleanField(default=False, help_text="The person asked for an e-mail.")
@@ -123,16 +134,32 @@ class Notification(models.Model):
     def is_read(self) -> bool:
         return self.read_at is not None
 
+    def detail_line(self) -> str:
+        """The line under it as plain text, in the active language and time zone."""
+        if self.detail_code:
+            return detail_text(self.detail_code, self.detail_args)
+        return self.detail
+
+    def detail_line_html(self) -> SafeString | str:
+        """The line under it for a page or an HTML e-mail: escaped, times with UTC on hover.
+        A line from before codes is plain text, which the template escapes."""
+        if self.detail_code:
+            return detail_html(self.detail_code, self.detail_args)
+        return self.detail
+
     def as_event(self) -> dict[str, object]:
-        """The short fields a browser gets: ids and plain text, never HTML."""
-        return {
-            "id": self.pk,
-            "event": self.event,
-            "label": self.get_event_display(),
-            "title": self.subject_title,
-            "actor": self.actor_name,
-            "detail": self.detail,
-            "link": self.link,
-            "created_at": self.created_at.isoformat(),
-            "read": self.is_read,
-        }
+        """The short fields the recipient's browser gets: ids and plain text, never HTML,
+        worded in the recipient's language and time zone (``recipient`` is read: select it
+        with the row)."""
+        with as_recipient(self.recipient):
+            return {
+                "id": self.pk,
+                "event": self.event,
+                "label": self.get_event_display(),
+                "title": self.subject_title,
+                "actor": self.actor_name,
+                "detail": self.detail_line(),
+                "link": self.link,
+                "created_at": self.created_at.isoformat(),
+                "read": self.is_read,
+            }

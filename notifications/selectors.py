@@ -30,9 +30,12 @@ def unread_count(person: Any) -> int:
 
 
 def missed_since(person: Any, last_seen_id: int, *, limit: int = 200) -> list[Notification]:
-    """Notifications after ``last_seen_id``, oldest first: what a reconnecting page missed."""
+    """Notifications after ``last_seen_id``, oldest first: what a reconnecting page missed
+    (with their recipient, in whose language ``as_event`` words them)."""
     return list(
-        Notification.objects.filter(recipient=person, pk__gt=last_seen_id).order_by("id")[:limit]
+        Notification.objects.filter(recipient=person, pk__gt=last_seen_id)
+        .select_related("recipient")
+        .order_by("id")[:limit]
     )
 
 

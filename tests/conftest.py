@@ -14,10 +14,11 @@ from typing import Any
 import pytest
 from asgiref.sync import SyncToAsync
 from channels.layers import channel_layers
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import connections
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -54,6 +55,16 @@ def close_connections_of_database_thread() -> Iterator[None]:
     at the end ("being accessed by other users")."""
     yield
     SyncToAsync.single_thread_executor.submit(connections.close_all).result()
+
+
+@pytest.fixture(autouse=True)
+def english_to_start_with() -> Iterator[None]:
+    """Each test starts in the default language. A request by a French or Spanish reader
+    leaves their language active in the test's thread (``LocaleMiddleware`` activates it and
+    nothing deactivates it), where the next test's actions would word their messages."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -29,6 +29,7 @@ from drafts.errors import Conflict
 from drafts.models import Statement
 from notifications.actions import notify
 from notifications.models import Event
+from notifications.wording import Detail, DetailCode, detail
 from workflow import grants, permissions
 from workflow.live import announce
 from workflow.models import Signature
@@ -128,7 +129,11 @@ def _advisers(statement: Statement) -> Q:
 
 
 def _tell(
-    event: Event, actor: Any, statement: Statement, recipients: list[User], detail: str = ""
+    event: Event,
+    actor: Any,
+    statement: Statement,
+    recipients: list[User],
+    line: Detail | None = None,
 ) -> None:
     notify(
         event,
@@ -136,7 +141,7 @@ def _tell(
         subject=statement,
         recipients=recipients,
         link=reverse("workflow:statement", args=[statement.pk]),
-        detail=detail,
+        detail=line,
     )
 
 
@@ -212,7 +217,7 @@ def open_consultation(
         actor,
         statement,
         _people(_members(), _chairs(statement), _advisers(statement)),
-        detail=f"Closes {format_utc(deadline)}" if deadline else "",
+        detail(DetailCode.CLOSES, deadline=deadline) if deadline else None,
     )
     return statement
 
@@ -260,7 +265,7 @@ def open_sign_on(actor: Any, statement: Statement, *, deadline: datetime) -> Sta
         actor,
         statement,
         _people(_members(), _chairs(statement)),
-        detail=f"Closes {format_utc(deadline)}",
+        detail(DetailCode.CLOSES, deadline=deadline),
     )
     return statement
 
@@ -307,9 +312,7 @@ def return_to_drafting(actor: Any, statement: Statement) -> Statement:
         actor,
         statement,
         _people(_pen_holders(statement), _chairs(statement), Q(pk__in=voided)),
-        detail=f"{len(voided)} signature(s) void; sign again when sign-on reopens"
-        if voided
-        else "",
+        detail(DetailCode.SIGNATURES_VOID, count=len(voided)) if voided else None,
     )
     return statement
 
@@ -361,7 +364,7 @@ def publish(actor: Any, statement: Statement) -> Statement:
         actor,
         statement,
         _people(_members(), _chairs(statement)),
-        detail=f"{signed} signatories",
+        detail(DetailCode.SIGNATORIES, count=signed),
     )
     return statement
 
@@ -399,7 +402,13 @@ def withdraw(actor: Any, statement: Statement, *, reason: str) -> Statement:
     if had_left_drafting:
         audience.append(_members())
     announce(statement, change="withdraw", actor=actor, state_changed=True)
-    _tell(Event.WITHDRAWN, actor, statement, _people(*audience), detail=statement.withdrawal_reason)
+    _tell(
+        Event.WITHDRAWN,
+        actor,
+        statement,
+        _people(*audience),
+        detail(DetailCode.REASON, reason=statement.withdrawal_reason),
+    )
     return statement
 
 
@@ -514,9 +523,7 @@ def _record_response(
         actor,
         statement,
         _people(_chairs(statement), audience, Q(delegation=signature.delegation_id)),
-        detail=f"Late signature, after publication: {signed} signatories now"
-        if late
-        else f"{signed} signed so far",
+        detail(DetailCode.LATE_SIGNATURE if late else DetailCode.SIGNED_SO_FAR, count=signed),
     )
     after: dict[str, Any] = {
         "delegation": signature.delegation.code,
@@ -696,7 +703,7 @@ def open_late_signatures(actor: Any, statement: Statement) -> Statement:
         actor,
         statement,
         [person for person in signatories if person.delegation_id not in answered],
-        detail="Published, and open to late signatures",
+        detail(DetailCode.OPEN_TO_LATE_SIGNATURES),
     )
     return statement
 
@@ -762,6 +769,6 @@ def remove_signature(
         actor,
         statement,
         _people(Q(delegation=delegation, role=User.Role.SIGNATORY), _chairs(statement)),
-        detail=f"{delegation.name}: {reason}",
+        detail(DetailCode.SIGNATURE_REMOVED, delegation=delegation.name, reason=reason),
     )
     return signature

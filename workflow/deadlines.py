@@ -20,7 +20,7 @@ from delegations.models import User
 from drafts.models import Statement
 from notifications.actions import notify
 from notifications.models import Event
-from workflow.actions import format_utc
+from notifications.wording import Detail, DetailCode, detail
 from workflow.models import DeadlineNotice, Signature
 
 State = Statement.State
@@ -81,7 +81,7 @@ def _steering(statement: Statement) -> list[User]:
     )
 
 
-def _tell(event: Event, statement: Statement, recipients: list[User], detail: str) -> None:
+def _tell(event: Event, statement: Statement, recipients: list[User], line: Detail) -> None:
     with transaction.atomic():
         notify(
             event,
@@ -89,7 +89,7 @@ def _tell(event: Event, statement: Statement, recipients: list[User], detail: st
             subject=statement,
             recipients=recipients,
             link=reverse("workflow:statement", args=[statement.pk]),
-            detail=detail,
+            detail=line,
         )
 
 
@@ -108,14 +108,16 @@ def send_deadline_notices(now: datetime | None = None) -> Sent:
         kind = Kind.SIGN_ON if in_sign_on else Kind.CONSULTATION
         deadline = statement.sign_on_deadline if in_sign_on else statement.consultation_deadline
         assert deadline is not None
-        what = "Sign-on" if in_sign_on else "Consultation"
         if deadline <= now:
             if _claim(statement, kind, deadline, Notice.PASSED):
                 _tell(
                     Event.DEADLINE_PASSED,
                     statement,
                     _steering(statement),
-                    f"{what} closed on {format_utc(deadline)}",
+                    detail(
+                        DetailCode.SIGN_ON_CLOSED if in_sign_on else DetailCode.CONSULTATION_CLOSED,
+                        deadline=deadline,
+                    ),
                 )
                 sent.passed += 1
         elif deadline - now <= window and _claim(statement, kind, deadline, Notice.APPROACHING):
@@ -124,7 +126,10 @@ def send_deadline_notices(now: datetime | None = None) -> Sent:
                 Event.DEADLINE_APPROACHING,
                 statement,
                 audience,
-                f"{what} closes {format_utc(deadline)}",
+                detail(
+                    DetailCode.SIGN_ON_CLOSES if in_sign_on else DetailCode.CONSULTATION_CLOSES,
+                    deadline=deadline,
+                ),
             )
             sent.approaching += 1
     return sent

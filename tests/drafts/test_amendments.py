@@ -4,6 +4,7 @@ outdated when their change no longer applies; and bad input refused with nothing
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -32,6 +33,7 @@ pytestmark = pytest.mark.django_db
 
 Kind = Amendment.Kind
 Status = Amendment.Status
+Because = Amendment.OutdatedBecause
 CALL = "2. *Call upon* all states to refrain from shutting down access to the internet."
 RECALLING = (
     "1. *Recalling* that the same rights that people have offline must also be protected online;"
@@ -176,7 +178,7 @@ def test_rejecting_needs_a_reason_which_the_delegation_is_told(
     assert amendment.rejection_reason == "The current wording was agreed in Geneva."
     assert other_signatory.pk in told("amendment_rejected")
     notice = Notification.objects.get(event="amendment_rejected", recipient=other_signatory)
-    assert "agreed in Geneva" in notice.detail
+    assert notice.detail_line() == "Reason: The current wording was agreed in Geneva."
     assert current(consultation).number == 1, "a rejection changes no text"
     again = client.post(url, {"reason": "Twice."})
     assert again.status_code == 409
@@ -256,12 +258,14 @@ def test_an_amendment_to_the_same_words_becomes_outdated(
     same.refresh_from_db()
     assert rival.status == Status.OUTDATED
     assert rival.outdated_by == revision
+    assert rival.outdated_because == Because.COLLIDES
     assert (
         rival.outdated_reason
         == "Revision 2 changed the same words of the paragraph as this amendment."
     )
     assert rival.text == replacing("refrain from", "abstain from"), "kept as proposed"
     assert same.status == Status.OUTDATED
+    assert same.outdated_because == Because.ALREADY_SO
     assert "already words the paragraph as this amendment proposes" in same.outdated_reason
     with pytest.raises(AmendmentDecided):
         actions.accept_amendment(pen_delegate, rival)
@@ -291,11 +295,13 @@ def test_a_pen_holders_edit_rebases_or_outdates_open_amendments(
     )
     assert clash.status == Status.OUTDATED
     assert deletion.status == Status.OUTDATED
+    assert deletion.outdated_because == Because.EDITED
     assert (
         deletion.outdated_reason == "Revision 2 edited the paragraph this amendment would delete."
     )
     assert insertion.status == Status.OPEN and insertion.base_revision == revision
     assert on_gone.status == Status.OUTDATED
+    assert on_gone.outdated_because == Because.DELETED
     assert on_gone.outdated_reason == "Revision 2 deleted the paragraph."
     entry = AuditEntry.objects.filter(action="drafts.save_revision").latest("id")
     assert entry.after["amendments"] == {
@@ -304,6 +310,71 @@ def test_a_pen_holders_edit_rebases_or_outdates_open_amendments(
     }
     final = actions.accept_amendment(pen_delegate, insertion)
     assert texts(final.text)[-1] == "3. *Decide* to meet again."
+
+
+def test_why_an_amendment_is_outdated_reads_in_the_readers_language(
+    consultation: Statement,
+    propose: Callable[..., Amendment],
+    pen_delegate: User,
+    chair: User,
+    other_signatory: User,
+) -> None:
+    first = propose(text=replacing("refrain from", "never resort to"))
+    rival = propose(text=replacing("refrain from", "abstain from"), by=chair)
+    on_gone = propose(3, text=RECALLING.replace("Recalling", "Reaffirming"))
+    actions.accept_amendment(pen_delegate, first)
+    without = TEXT.replace(RECALLING + "\n\n", "")
+    actions.save_revision(pen_delegate, consultation, text=without, base=current(consultation))
+    # Per language: how the page labels it, and the reasons of the rival and of on_gone.
+    expected = {
+        "en": (
+            "Outdated: ",
+            "Revision 2 changed the same words of the paragraph as this amendment.",
+            "Revision 3 deleted the paragraph.",
+        ),
+        "fr": (
+            "Caduc : ",
+            "La révision 2 a modifié les mêmes mots du paragraphe que cet amendement.",
+            "La révision 3 a supprimé le paragraphe.",
+        ),
+        "es": (
+            "Caducada: ",
+            "La revisión 2 cambió las mismas palabras del párrafo que esta enmienda.",
+            "La revisión 3 suprimió el párrafo.",
+        ),
+    }
+    for language, (outdated, collides, deleted) in expected.items():
+        other_signatory.language = language
+        other_signatory.save(update_fields=["language"])
+        client = client_for(other_signatory)
+        page = client.get(f"/statements/{consultation.pk}/").content.decode()
+        assert outdated + collides in page, language
+        assert outdated + deleted in page, language
+        listed = {
+            a["id"]: (a["outdated_because"], a["outdated_reason"])
+            for a in client.get(f"/api/statements/{consultation.pk}/amendments/").json()
+        }
+        assert listed[rival.pk] == ("collides", collides)
+        assert listed[on_gone.pk] == ("deleted", deleted)
+        assert listed[first.pk] == ("", ""), "only an outdated amendment has a reason"
+
+
+def test_the_data_migration_reads_the_four_sentences_back_into_codes() -> None:
+    migration = importlib.import_module("drafts.migrations.0008_outdated_reasons_as_codes")
+    code_of = migration.code_of
+    assert code_of("Revision 12 changed the same words of the paragraph as this amendment.") == (
+        Because.COLLIDES
+    )
+    assert code_of("Revision 2 already words the paragraph as this amendment proposes.") == (
+        Because.ALREADY_SO
+    )
+    assert code_of("Revision 3 edited the paragraph this amendment would delete.") == (
+        Because.EDITED
+    )
+    assert code_of("Revision 4 deleted the paragraph.") == Because.DELETED
+    assert code_of("Revision x deleted the paragraph.") == ""
+    assert code_of("Something else.") == ""
+    assert set(migration.SENTENCES) == set(Because.values)
 
 
 def test_a_proposal_on_an_older_wording_is_carried_onto_the_current_one_or_refused(

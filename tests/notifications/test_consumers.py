@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from delegations.models import User
 from notifications.actions import notify
 from notifications.consumers import MAX_MESSAGE_BYTES
 from notifications.models import Event, Notification
+from notifications.wording import DetailCode, detail
 from tests.conftest import StatementMaker, client_for, later
 from workflow import actions
 
@@ -77,6 +79,37 @@ async def test_sign_on_opening_reaches_a_signatorys_bell(
     await communicator.disconnect()
 
 
+async def test_a_french_signatorys_bell_hears_in_french_live_and_on_resuming(
+    make_statement: StatementMaker, other_signatory: User, chair: User
+) -> None:
+    """The frame is worded for its recipient (language and time zone), not for the actor whose
+    request pushed it; and so is what a reconnecting page catches up on."""
+
+    @database_sync_to_async
+    def in_french() -> None:
+        other_signatory.language = "fr"
+        other_signatory.time_zone = "Europe/Paris"
+        other_signatory.save(update_fields=["language", "time_zone"])
+
+    await in_french()
+    statement = await database_sync_to_async(make_statement)("consultation")
+    communicator = await bell(other_signatory)
+    start = await connected(communicator)
+    deadline = datetime(2031, 11, 4, 12, 0, tzinfo=UTC)
+    await database_sync_to_async(actions.open_sign_on)(chair, statement, deadline=deadline)
+    message = await communicator.receive_json_from(timeout=5)
+    assert message["notification"]["label"] == "Ouverture à la signature"
+    assert message["notification"]["detail"] == "Se termine le 4 Nov 2031 13:00 CET"
+    await communicator.disconnect()
+
+    again = await bell(other_signatory)
+    await connected(again)
+    await again.send_json_to({"type": "resume", "after": start["latest"]})
+    missed = await again.receive_json_from(timeout=5)
+    assert missed["notification"]["detail"] == "Se termine le 4 Nov 2031 13:00 CET"
+    await again.disconnect()
+
+
 async def test_an_action_that_rolls_back_tells_nobody(
     make_statement: StatementMaker, pen_signatory: User, chair: User
 ) -> None:
@@ -117,7 +150,7 @@ async def test_reconnecting_resumes_without_gaps_or_duplicates(
                 subject=statement,
                 recipients=[pen_signatory],
                 link="/",
-                detail=f"change {n}",
+                detail=detail(DetailCode.REVISION, number=n + 2),
             )
             ids.append(rows[0].pk)
         return ids

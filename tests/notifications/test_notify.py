@@ -45,7 +45,7 @@ def test_opening_sign_on_tells_member_signatories_not_the_chair_who_did_it(
     assert not told(cast["non_member_delegate"], "sign_on_opened")
     assert not told(cast["adviser"], "sign_on_opened")
     detail = Notification.objects.filter(event="sign_on_opened").first()
-    assert detail is not None and detail.detail.startswith("Closes ")
+    assert detail is not None and detail.detail_line().startswith("Closes ")
 
 
 def test_returning_to_drafting_tells_those_whose_signatures_are_void(
@@ -54,7 +54,7 @@ def test_returning_to_drafting_tells_those_whose_signatures_are_void(
     statement = make_statement("sign_on")  # France signed
     actions.return_to_drafting(chair, statement)
     notice = Notification.objects.get(recipient=third_signatory, event="returned_to_drafting")
-    assert notice.detail.startswith("1 signature(s) void")
+    assert notice.detail_line() == "1 signature void; sign again when sign-on reopens"
     assert not told(other_signatory, "returned_to_drafting"), "Kenya had not signed"
 
 
@@ -68,7 +68,7 @@ def test_a_signature_tells_the_chair(
     )
     assert notice.actor == other_signatory
     assert notice.actor_name == f"{other_signatory} (Kenya)"
-    assert notice.detail == "2 signed so far"  # France, then Kenya
+    assert notice.detail_line() == "2 delegations have signed so far"  # France, then Kenya
 
 
 def test_the_centre_lists_filters_and_marks_read(

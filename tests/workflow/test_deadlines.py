@@ -39,7 +39,7 @@ def test_signatories_yet_to_answer_are_reminded_once(
     assert send_deadline_notices().approaching == 0, "running twice reminds nobody twice"
     assert Notification.objects.filter(event="deadline_approaching").count() == 2
     reminder = Notification.objects.filter(event="deadline_approaching").first()
-    assert reminder is not None and reminder.detail.startswith("Sign-on closes ")
+    assert reminder is not None and reminder.detail_line().startswith("Sign-on closes ")
 
 
 def test_no_reminder_while_the_deadline_is_far(make_statement: StatementMaker) -> None:
