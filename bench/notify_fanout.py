@@ -528,6 +528,7 @@ def seed(viewers: int) -> Scene:
 
     from delegations import actions as delegation_actions
     from delegations.models import Body, Delegation, User
+    from drafts.live import state_name
     from drafts.models import Statement
     from workflow import actions
     from workflow.models import Signature
@@ -607,7 +608,7 @@ def seed(viewers: int) -> Scene:
         "statement": fresh.pk,
         "change": BASELINE_CHANGE,
         "state": fresh.state,
-        "state_label": fresh.get_state_display(),
+        "state_label": state_name(fresh.state),
         "state_changed": False,
         "revision": fresh.current_revision.number if fresh.current_revision else None,
         "signed": Signature.objects.filter(statement=fresh, status=Signature.Status.SIGNED).count(),

@@ -268,7 +268,9 @@ SPECTACULAR_SETTINGS = {
         "page) or, from the browser, with your session and the CSRF token. Every error has a "
         "machine-readable `code` and a `detail` a person can read: 400 bad input, 401 no or a "
         "revoked token, 403 you may see it but not do this, 404 it does not exist or you may "
-        "not see it, 409 the statement's state refuses it."
+        "not see it, 409 the statement's state refuses it. Answers come in the language saved "
+        "on your profile (without one, the language `Accept-Language` asks for) and give times "
+        "in your profile's time zone, whether you call with a token or with your session."
     ),
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/",

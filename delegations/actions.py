@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -267,8 +267,8 @@ def change_person(
     after = _person_facts(person)
     if not is_active:
         # Logged out everywhere at once: every session deleted, every socket closed (4401).
-        after["sessions_ended"] = end_sessions(person, reason=_("This account was disabled."))
-        close_sockets_on_commit([account_group(person.pk)], _("This account was disabled."))
+        after["sessions_ended"] = end_sessions(person, reason=SessionEnding.ACCOUNT_DISABLED)
+        close_sockets([account_group(person.pk)], SessionEnding.ACCOUNT_DISABLED)
     record(
         actor,
         "delegations.change_person",
@@ -389,12 +389,31 @@ def set_language_and_time_zone(
 # --- two-factor authentication, sessions and lockouts ----------------------------------------
 
 
-def end_sessions(person: User, *, keep: str | None = None, reason: str) -> int:
+class SessionEnding(models.TextChoices):
+    """Why a person's sessions ended, as their open pages are told before their sockets close.
+
+    The code is what a page says, in its own reader's language (``static/js/live.js``); the
+    label is the same in English, for clients that show the frame's ``message`` as it is.
+    """
+
+    LOGGED_OUT = "logged_out", "You logged out."
+    ACCOUNT_DISABLED = "account_disabled", "This account was disabled."
+    TWO_FACTOR_ENABLED = "two_factor_enabled", "Two-factor authentication was turned on."
+    TWO_FACTOR_DISABLED = "two_factor_disabled", "Two-factor authentication was turned off."
+    TWO_FACTOR_RESET = "two_factor_reset", "Your two-factor authentication was reset."
+
+
+def close_sockets(groups: list[str], reason: SessionEnding) -> None:
+    """After commit, close every socket in ``groups``, telling each page ``reason``."""
+    close_sockets_on_commit(groups, reason=reason.value, message=str(reason.label))
+
+
+def end_sessions(person: User, *, keep: str | None = None, reason: SessionEnding) -> int:
     """Delete every login session of ``person`` (but ``keep``, a session key), and after
     commit close the sockets those sessions opened. Returns how many sessions ended."""
     keys = [key for key in two_factor.session_keys_of(person) if key != keep]
     Session.objects.filter(session_key__in=keys).delete()
-    close_sockets_on_commit([session_group(key) for key in keys], reason)
+    close_sockets([session_group(key) for key in keys], reason)
     return len(keys)
 
 
@@ -442,9 +461,7 @@ def confirm_two_factor(actor: User, *, code: str, session_key: str | None) -> li
     pending.confirmed = True
     pending.save(update_fields=["confirmed"])
     codes = _new_recovery_codes(actor)
-    ended = end_sessions(
-        actor, keep=session_key, reason=_("Two-factor authentication was turned on.")
-    )
+    ended = end_sessions(actor, keep=session_key, reason=SessionEnding.TWO_FACTOR_ENABLED)
     record(
         actor,
         "delegations.enable_two_factor",
@@ -491,9 +508,7 @@ def remove_two_factor(actor: User, *, code: str, session_key: str | None) -> Non
             _("That code is not a current code of your app, nor an unused recovery code.")
         )
     _remove_devices(actor)
-    ended = end_sessions(
-        actor, keep=session_key, reason=_("Two-factor authentication was turned off.")
-    )
+    ended = end_sessions(actor, keep=session_key, reason=SessionEnding.TWO_FACTOR_DISABLED)
     record(
         actor,
         "delegations.disable_two_factor",
@@ -510,7 +525,7 @@ def reset_two_factor(actor: User | None, person: User) -> None:
     deletes their devices and ends all their sessions; they set it up again at next login."""
     had = two_factor.has_device(person)
     _remove_devices(person)
-    ended = end_sessions(person, reason=_("Your two-factor authentication was reset."))
+    ended = end_sessions(person, reason=SessionEnding.TWO_FACTOR_RESET)
     record(
         actor,
         "delegations.reset_two_factor",

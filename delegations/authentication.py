@@ -11,6 +11,7 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
 from delegations import actions, selectors
+from delegations.middleware import speak_to_token_owner
 from delegations.models import ApiToken, User
 
 # A secret is "acc_" and 43 URL-safe characters; anything far longer is not one of ours.
@@ -21,6 +22,8 @@ class ApiTokenAuthentication(BaseAuthentication):
     """``Authorization: Bearer <token>``: a personal token made on the profile page.
 
     An unknown or revoked token, or one whose owner may no longer log in, is refused with 401.
+    An accepted token's call is answered in its owner's saved language (else the one the
+    request asks for) and time zone, as their session's pages are.
     """
 
     keyword = "Bearer"
@@ -45,6 +48,9 @@ class ApiTokenAuthentication(BaseAuthentication):
         if not token.user.is_active:
             raise AuthenticationFailed("This API token's owner can no longer log in.")
         actions.note_api_token_use(token)
+        # PersonalLocaleMiddleware ran before anyone knew whose token this is: the answer
+        # follows the owner's saved language and time zone, as a page would for their session.
+        speak_to_token_owner(request._request, token.user)
         return token.user, token
 
     def authenticate_header(self, request: Request) -> str:

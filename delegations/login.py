@@ -19,10 +19,9 @@ from django.db.models import Max, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from delegations import actions, two_factor
-from notifications.live import close_sockets_on_commit, session_group
+from notifications.live import session_group
 
 
 def login_email(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str:
@@ -110,7 +109,7 @@ def on_logged_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs:
     sockets it opened."""
     key = getattr(getattr(request, "session", None), "session_key", None)
     if key:
-        close_sockets_on_commit([session_group(key)], _("You logged out."))
+        actions.close_sockets([session_group(key)], actions.SessionEnding.LOGGED_OUT)
 
 
 def on_locked_out(sender: Any, request: HttpRequest, username: str, **kwargs: Any) -> None:

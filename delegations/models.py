@@ -204,6 +204,17 @@ class User(AbstractBaseUser, PermissionsMixin):
             return str(_("Coordination unit"))
         return self.organisation or str(_("Advisory network"))
 
+    @property
+    def affiliation_code(self) -> str:
+        """``"coordination_unit"`` or ``"advisory_network"`` when :attr:`affiliation` is one of
+        Accord's own words, which a live page puts in its reader's language; ``""`` when it is
+        a delegation's or an organisation's own name, the same in every language."""
+        if self.delegation_id is not None and self.delegation is not None:
+            return ""
+        if self.role == self.Role.COORDINATOR:
+            return "coordination_unit"
+        return "" if self.organisation else "advisory_network"
+
 
 class Body(models.Model):
     """The plenary, a task force or a working group: the owner of statements, steered by chairs."""

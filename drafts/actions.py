@@ -40,6 +40,7 @@ from drafts.errors import (
     StaleEdit,
     ThreadResolved,
 )
+from drafts.live import actor_label, statement_frame
 from drafts.merge import merge
 from drafts.models import (
     COMMENT_MAX_LENGTH,
@@ -320,19 +321,16 @@ def _tell_open_pages(
     revision: Revision | None = None,
     compare: str | None = None,
 ) -> None:
-    """After commit, tell every page open on the statement what changed (ids and short plain
-    text only: the pages fetch the rest through the permission-checked page)."""
+    """After commit, tell every page open on the statement what changed (codes, ids and names
+    only, see ``drafts.live``: the pages fetch the rest through the permission-checked page)."""
     shown = revision or statement.current_revision
-    event: dict[str, Any] = {
-        "type": "statement.changed",
-        "statement": statement.pk,
-        "change": change,
-        "state": statement.state,
-        "state_label": statement.get_state_display(),
-        "state_changed": False,
-        "revision": shown.number if shown else None,
-        "actor": actor.label,
-    }
+    event = statement_frame(
+        statement,
+        change=change,
+        actor=actor_label(actor),
+        state_changed=False,
+        revision=shown.number if shown else None,
+    )
     if compare:
         event["compare"] = compare
     broadcast_on_commit(statement_group(statement.pk), lambda: event)

@@ -37,7 +37,9 @@ class GuardedJsonConsumer(AsyncJsonWebsocketConsumer):
 
     async def sockets_close(self, event: dict[str, Any]) -> None:
         """The session or the account ended: say so, and close as if never logged in."""
-        await self.send_json({"type": "session_ended", "message": event["message"]})
+        await self.send_json(
+            {"type": "session_ended", "reason": event["reason"], "message": event["message"]}
+        )
         await self.close(code=CLOSE_UNAUTHENTICATED)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:

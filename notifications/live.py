@@ -49,8 +49,14 @@ def account_group(user_id: int) -> str:
     return f"account.{user_id}"
 
 
-def close_sockets_on_commit(groups: list[str], reason: str) -> None:
+def close_sockets_on_commit(groups: list[str], *, reason: str, message: str) -> None:
     """After commit, tell every socket in ``groups`` that its session has ended; each sends
-    ``{"type": "session_ended", "message": reason}`` and closes with 4401."""
+    ``{"type": "session_ended", "reason": reason, "message": message}`` and closes with 4401.
+
+    ``reason`` is a code (``logged_out``, ``account_disabled``…) that each page puts into its
+    reader's words; ``message`` says the same in English, for clients that show it as it is.
+    """
     for group in groups:
-        broadcast_on_commit(group, lambda: {"type": "sockets.close", "message": reason})
+        broadcast_on_commit(
+            group, lambda: {"type": "sockets.close", "reason": reason, "message": message}
+        )

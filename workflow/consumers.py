@@ -8,8 +8,9 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from delegations.models import User
 from drafts.models import Statement
 from drafts.permissions import can_view
 from notifications.consumers import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, GuardedJsonConsumer
@@ -21,10 +22,38 @@ logger = logging.getLogger(__name__)
 # Pages send a heartbeat every minute; one not heard of for this long is gone.
 VIEWER_TIMEOUT = timedelta(minutes=3)
 
+# Told to someone who may no longer see the statement, before the socket closes with 4403.
+# ``reason`` is what the page says, in its reader's language; ``message`` is the same in
+# English, for clients written against the first version of the frame.
+REVOKED = {
+    "type": "revoked",
+    "reason": "access_revoked",
+    "message": "This statement is no longer shared with you.",
+}
+
+
+def presence_of(person: User) -> dict[str, Any]:
+    """How a person on the page is shown to the others: id and name, and ``affiliation``, their
+    delegation's or organisation's name, or (``affiliation_code`` says which) Accord's own
+    word for the coordination unit or the advisory network, in English here: each page says
+    those in its reader's language."""
+    with translation.override(None):
+        affiliation = person.affiliation
+    return {
+        "id": person.pk,
+        "name": person.full_name,
+        "affiliation": affiliation,
+        "affiliation_code": person.affiliation_code,
+    }
+
 
 class StatementConsumer(GuardedJsonConsumer):
     """Asks the statement page's own predicate (``can_view``) on connect and again whenever the
     state changes; someone who may no longer see the statement is told and disconnected.
+
+    Every frame is the same for every reader, whatever their language: it carries codes
+    (``state``, ``change``, ``reason``, ``affiliation_code``), numbers and names, and each page
+    puts them into words with its own JavaScript catalogue.
 
     Presence: each open page is a ``Viewer`` row. A newcomer gets the list of who is there in
     one frame, and the others hear of it through one group message, so a join costs the same
@@ -92,9 +121,7 @@ class StatementConsumer(GuardedJsonConsumer):
 
     async def statement_changed(self, event: dict[str, Any]) -> None:
         if event.get("state_changed") and not await self._may_view():
-            await self.send_json(
-                {"type": "revoked", "message": "This statement is no longer shared with you."}
-            )
+            await self.send_json(REVOKED)
             await self.close(code=CLOSE_FORBIDDEN)
             return
         await self.send_json(
@@ -128,11 +155,7 @@ class StatementConsumer(GuardedJsonConsumer):
         return [
             {
                 "channel": viewer.channel_name,
-                "id": viewer.person_id,
-                "name": viewer.person.full_name,
-                "affiliation": viewer.person.delegation.name
-                if viewer.person.delegation
-                else viewer.person.affiliation,
+                **presence_of(viewer.person),
                 "editing": viewer.editing,
             }
             for viewer in Viewer.objects.filter(
@@ -152,9 +175,4 @@ class StatementConsumer(GuardedJsonConsumer):
 
     @database_sync_to_async
     def _person(self) -> dict[str, Any]:
-        delegation = self.user.delegation
-        return {
-            "id": self.user.pk,
-            "name": self.user.full_name,
-            "affiliation": delegation.name if delegation else self.user.affiliation,
-        }
+        return presence_of(self.user)

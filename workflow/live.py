@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drafts.live import actor_label, statement_frame
 from drafts.models import Statement
 from notifications.live import broadcast_on_commit, statement_group
 from workflow.models import Signature
@@ -14,27 +15,25 @@ __all__ = ["announce", "statement_group"]
 def announce(statement: Statement, *, change: str, actor: Any, state_changed: bool) -> None:
     """After commit, tell every page open on ``statement`` what changed.
 
-    The event carries ids and short plain-text fields only; pages fetch anything else
-    through the normal, permission-checked page.
+    The event (``drafts.live.statement_frame``, plus ``signed``: how many delegations have
+    signed) carries codes, ids and names only, the same for every reader whatever their
+    language; pages put it into words themselves and fetch anything else through the normal,
+    permission-checked page.
     """
     statement_id = statement.pk
-    actor_label = actor.label if actor is not None and actor.is_authenticated else ""
+    actor_name = actor_label(actor)
 
     def event() -> dict[str, Any]:
         fresh = Statement.objects.select_related("current_revision").get(pk=statement_id)
         signed = Signature.objects.filter(
             statement_id=statement_id, status=Signature.Status.SIGNED
         ).count()
-        return {
-            "type": "statement.changed",
-            "statement": statement_id,
-            "change": change,
-            "state": fresh.state,
-            "state_label": fresh.get_state_display(),
-            "state_changed": state_changed,
-            "revision": fresh.current_revision.number if fresh.current_revision else None,
-            "signed": signed,
-            "actor": actor_label,
-        }
+        return statement_frame(
+            fresh,
+            change=change,
+            actor=actor_name,
+            state_changed=state_changed,
+            revision=fresh.current_revision.number if fresh.current_revision else None,
+        ) | {"signed": signed}
 
     broadcast_on_commit(statement_group(statement_id), event)

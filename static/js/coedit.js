@@ -4,7 +4,9 @@
  * is saved until they press "Save revision").
  *
  * Everything the server sends is shown as text (textContent); the merged text goes into the
- * text box as its value.
+ * text box as its value. Frames carry codes (a state, a reason), which are put into words here,
+ * in the page's language. While the connection is down, who else is here is not known, and
+ * the page says so instead of showing the last people seen.
  */
 (function () {
   "use strict";
@@ -15,6 +17,9 @@
   }
   function ngettext(singular, plural, count) {
     return window.ngettext ? window.ngettext(singular, plural, count) : count === 1 ? singular : plural;
+  }
+  function pgettext(context, text) {
+    return window.pgettext ? window.pgettext(context, text) : text;
   }
   function fill(text, values) {
     return text.replace(/%\((\w+)\)s/g, function (match, name) { return String(values[name]); });
@@ -37,24 +42,59 @@
   var baseInput = form.elements.namedItem("base_revision");
   var baseShown = document.querySelector("[data-testid=base-number]");
   var present = {};
+  // False while the connection is down: who else is here is then not known.
+  var presenceKnown = true;
   var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
   var delay = 1000;
 
+  // A statement's states, as the page names them (the frames carry the code).
+  var STATES = {
+    draft: pgettext("statement state", "Draft"),
+    consultation: pgettext("statement state", "Consultation"),
+    sign_on: pgettext("statement state", "Sign-on"),
+    published: pgettext("statement state", "Published"),
+    withdrawn: pgettext("statement state", "Withdrawn"),
+  };
+
+  // Accord's own words for the coordination unit and the advisory network come as a code;
+  // a delegation's or an organisation's name is the same in every language.
+  var AFFILIATIONS = {
+    coordination_unit: gettext("Coordination unit"),
+    advisory_network: gettext("Advisory network"),
+  };
+
+  /* Who else has the text open, or, while the connection is down, that it is not known. The
+     box is a polite status region: the change is announced without moving the focus. */
   function showPeople() {
+    othersBox.classList.toggle("stale", !presenceKnown);
+    if (!presenceKnown) {
+      others.textContent = gettext("not known while the connection is down");
+      othersBox.hidden = false;
+      return;
+    }
     var seen = {};
     Object.keys(present).forEach(function (channel) {
       var person = present[channel];
       if (String(person.id) === userId) {
         return;
       }
-      var label = person.name + " (" + person.affiliation + ")";
+      var label = person.name + " (" + (AFFILIATIONS[person.affiliation_code] || person.affiliation) + ")";
       if (person.editing || !seen[person.id]) {
-        seen[person.id] = person.editing ? label + ", editing" : label + ", reading";
+        seen[person.id] = fill(
+          person.editing ? gettext("%(person)s, editing") : gettext("%(person)s, reading"),
+          { person: label }
+        );
       }
     });
     var names = Object.keys(seen).map(function (id) { return seen[id]; }).sort();
     others.textContent = names.join("; ");
     othersBox.hidden = names.length === 0;
+  }
+
+  function tell(text) {
+    newsText.textContent = text;
+    mergeButton.hidden = true;
+    news.hidden = false;
   }
 
   function offerMerge(revision, actor) {
@@ -113,7 +153,9 @@
     var heartbeat = null;
     socket.onopen = function () {
       delay = 1000;
+      // Who is here comes in the server's first frame; until then the box stays hidden.
       present = {};
+      presenceKnown = true;
       showPeople();
       heartbeat = window.setInterval(function () {
         if (socket.readyState === WebSocket.OPEN) {
@@ -144,19 +186,27 @@
           offerMerge(data.revision, data.actor || gettext("someone"));
         }
       } else if (data.type === "statement" && data.state_changed) {
-        newsText.textContent = fill(
+        tell(fill(
           gettext("The statement is now in %(state)s; its text may no longer be editable. Keep a copy of your text."),
-          { state: data.state_label.toLowerCase() }
-        );
-        mergeButton.hidden = true;
-        news.hidden = false;
+          { state: (STATES[data.state] || data.state).toLowerCase() }
+        ));
+      } else if (data.type === "revoked") {
+        tell(gettext("This statement is no longer shared with you. Your text was not saved: keep a copy of it."));
+      } else if (data.type === "session_ended") {
+        tell(gettext("Your session ended: log in again to save your text. Until then, keep a copy of it."));
       }
     };
     socket.onclose = function (event) {
       window.clearInterval(heartbeat);
+      present = {};
       if (event.code === 4401 || event.code === 4403) {
+        // Closed for good (and said why): nobody is shown as here any more.
+        presenceKnown = true;
+        showPeople();
         return;
       }
+      presenceKnown = false;
+      showPeople();
       window.setTimeout(connect, delay);
       delay = Math.min(delay * 2, 30000);
     };

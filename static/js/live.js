@@ -11,11 +11,16 @@
   "use strict";
 
   // Interface strings in the page's language, from Django's JavaScript catalog (loaded first).
+  // The server's frames carry codes (a state, a change, a reason), never words: one frame
+  // reaches everyone on a page, each reading it in their own language.
   function gettext(text) {
     return window.gettext ? window.gettext(text) : text;
   }
   function ngettext(singular, plural, count) {
     return window.ngettext ? window.ngettext(singular, plural, count) : count === 1 ? singular : plural;
+  }
+  function pgettext(context, text) {
+    return window.pgettext ? window.pgettext(context, text) : text;
   }
   function fill(text, values) {
     return text.replace(/%\((\w+)\)s/g, function (match, name) { return String(values[name]); });
@@ -58,7 +63,9 @@
   }
 
   /* A socket that reconnects by itself: 1 s, 2 s, 4 s… up to 30 s, and at once when the
-     browser comes back online or the tab becomes visible again. */
+     browser comes back online or the tab becomes visible again. handlers.message(data) for
+     each frame; handlers.open(socket) on each connection, handlers.lost() when it drops (a
+     retry follows), handlers.refused(code) when the server closed it for good (4401, 4403). */
   function resilientSocket(name, path, handlers) {
     var socket = null;
     var delay = 1000;
@@ -100,6 +107,9 @@
           return;
         }
         setReconnecting(name, true);
+        if (handlers.lost) {
+          handlers.lost();
+        }
         timer = window.setTimeout(connect, delay);
         delay = Math.min(delay * 2, 30000);
       };
@@ -128,6 +138,22 @@
     };
   }
 
+  /* Why the server ended this browser's session (session_ended frames), in the page's words. */
+  var SESSION_ENDINGS = {
+    logged_out: gettext("You logged out."),
+    account_disabled: gettext("This account was disabled."),
+    two_factor_enabled: gettext("Two-factor authentication was turned on."),
+    two_factor_disabled: gettext("Two-factor authentication was turned off."),
+    two_factor_reset: gettext("Your two-factor authentication was reset."),
+  };
+
+  function sessionEnded(reason) {
+    var why = SESSION_ENDINGS[reason] || gettext("Your session ended.");
+    return why + " " + gettext("Live updates stopped: log in again to see changes.");
+  }
+
+  var statementPage = document.querySelector("[data-statement-live]");
+
   /* --- the bell ------------------------------------------------------------------------- */
 
   var unreadBadge = document.querySelector("[data-unread]");
@@ -150,7 +176,7 @@
       return;
     }
     unreadBadge.textContent = String(count);
-    unreadBadge.setAttribute("aria-label", count + " unread");
+    unreadBadge.setAttribute("aria-label", fill(ngettext("%(count)s unread", "%(count)s unread", count), { count: count }));
     unreadBadge.classList.toggle("zero", count === 0);
   }
 
@@ -178,13 +204,16 @@
         if (typeof data.unread === "number") {
           showUnread(data.unread);
         }
+      } else if (data.type === "session_ended" && !statementPage) {
+        // A statement's page says it in its own notice instead.
+        toast(sessionEnded(data.reason));
       }
     },
   });
 
   /* --- a statement's page --------------------------------------------------------------- */
 
-  var page = document.querySelector("[data-statement-live]");
+  var page = statementPage;
   if (!page) {
     return;
   }
@@ -193,6 +222,34 @@
   var presenceBox = document.querySelector("[data-presence-box]");
   var presenceList = document.querySelector("[data-presence]");
   var present = {};
+  // False while the connection is down: who is on the page is then not known.
+  var presenceKnown = true;
+  var sessionEndedReason = null;
+
+  // A statement's states, as the page names them (the frames carry the code).
+  var STATES = {
+    draft: pgettext("statement state", "Draft"),
+    consultation: pgettext("statement state", "Consultation"),
+    sign_on: pgettext("statement state", "Sign-on"),
+    published: pgettext("statement state", "Published"),
+    withdrawn: pgettext("statement state", "Withdrawn"),
+  };
+
+  // A delegation's or an organisation's name is the same in every language; Accord's own
+  // words for the coordination unit and the advisory network come as a code.
+  var AFFILIATIONS = {
+    coordination_unit: gettext("Coordination unit"),
+    advisory_network: gettext("Advisory network"),
+  };
+
+  function personLabel(person) {
+    return person.name + " (" + (AFFILIATIONS[person.affiliation_code] || person.affiliation) + ")";
+  }
+
+  // Why the server closed this page's socket for good (revoked frames).
+  var REVOCATIONS = {
+    access_revoked: gettext("This statement is no longer shared with you."),
+  };
 
   var CHANGES = {
     open_consultation: gettext("%(actor)s opened consultation"),
@@ -231,18 +288,27 @@
     }
   }
 
+  /* Who else is on the page, or, while the connection is down, that it is not known: the
+     last people seen may have left meanwhile. The box is a polite status region, so the
+     change is announced without moving the focus. */
   function showPresence() {
     if (!presenceList || !presenceBox) {
+      return;
+    }
+    presenceBox.classList.toggle("stale", !presenceKnown);
+    if (!presenceKnown) {
+      presenceList.textContent = gettext("not known while the connection is down");
+      presenceBox.hidden = false;
       return;
     }
     var people = {};
     Object.keys(present).forEach(function (channel) {
       var person = present[channel];
       if (String(person.id) !== userId) {
-        var label = person.name + " (" + person.affiliation + ")";
+        var label = personLabel(person);
         // Someone with the page open and the editor open counts once, as editing.
         if (person.editing || !people[person.id]) {
-          people[person.id] = person.editing ? label + ", editing" : label;
+          people[person.id] = person.editing ? fill(gettext("%(person)s, editing"), { person: label }) : label;
         }
       }
     });
@@ -327,6 +393,12 @@
   var everConnected = false;
   var heartbeat = null;
   resilientSocket("statement", "/ws/statements/" + statementId + "/", {
+    lost: function () {
+      window.clearInterval(heartbeat);
+      present = {};
+      presenceKnown = false;
+      showPresence();
+    },
     open: function (socket) {
       // Tells the server this page is still open, so it keeps counting it as present.
       window.clearInterval(heartbeat);
@@ -335,7 +407,9 @@
           socket.send(JSON.stringify({ type: "ping" }));
         }
       }, 60000);
+      // Who is here comes in the server's first frame; until then the box stays hidden.
       present = {};
+      presenceKnown = true;
       showPresence();
       if (everConnected) {
         // Catch up on whatever changed while the connection was down, keeping unsent text
@@ -351,7 +425,11 @@
           data.people.forEach(function (person) { present[person.channel] = person; });
         } else if (data.change === "join") {
           present[data.channel] = {
-            id: data.id, name: data.name, affiliation: data.affiliation, editing: data.editing,
+            id: data.id,
+            name: data.name,
+            affiliation: data.affiliation,
+            affiliation_code: data.affiliation_code,
+            editing: data.editing,
           };
         } else {
           delete present[data.channel];
@@ -366,7 +444,7 @@
           });
         } else if (data.state_changed && !CHANGES[data.change]) {
           words = fill(gettext("%(actor)s changed it: now %(state)s"), {
-            actor: actor, state: data.state_label.toLowerCase(),
+            actor: actor, state: (STATES[data.state] || data.state).toLowerCase(),
           });
         }
         words += ".";
@@ -377,11 +455,22 @@
         showNotice(words, data.compare || null);
         refresh(Boolean(data.state_changed));
       } else if (data.type === "revoked") {
-        showNotice(data.message);
+        showNotice(REVOCATIONS[data.reason] || gettext("This statement is no longer shared with you."));
+      } else if (data.type === "session_ended") {
+        sessionEndedReason = data.reason;
       }
     },
-    refused: function () {
-      showNotice(gettext("Live updates stopped: this statement is no longer shared with you."));
+    refused: function (code) {
+      window.clearInterval(heartbeat);
+      // No longer live: nobody is shown as here.
+      present = {};
+      presenceKnown = true;
+      showPresence();
+      if (code === 4401) {
+        showNotice(sessionEnded(sessionEndedReason));
+      } else {
+        showNotice(gettext("Live updates stopped: this statement is no longer shared with you."));
+      }
     },
   });
 })();

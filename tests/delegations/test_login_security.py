@@ -13,7 +13,7 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.contrib.sessions.models import Session
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from audit.models import AuditEntry
 from config.asgi import application
@@ -168,6 +168,8 @@ async def test_logging_out_ends_the_session_and_closes_its_sockets_only(
 
     message, code = await closed_with(leaving_socket)
     assert message["type"] == "session_ended" and code == 4401
+    # The page says why in its own language, from the code; the English is for other clients.
+    assert (message["reason"], message["message"]) == ("logged_out", "You logged out.")
     assert await staying_socket.receive_nothing(timeout=0.3)
     assert not await database_sync_to_async(Session.objects.filter(session_key=key).exists)()
     await staying_socket.send_json_to({"type": "ping"})
@@ -185,17 +187,23 @@ async def test_disabling_an_account_ends_every_session_and_closes_every_socket(
     other = await bell_of(await database_sync_to_async(client_for)(coordinator))
     api = await database_sync_to_async(token_client_for)(pen_signatory)
 
-    await database_sync_to_async(actions.change_person)(
-        coordinator,
-        pen_signatory,
-        role=pen_signatory.role,
-        delegation=pen_signatory.delegation,
-        is_active=False,
-    )
+    # The coordinator works in French; the person disabled may read another language.
+    with translation.override("fr"):
+        await database_sync_to_async(actions.change_person)(
+            coordinator,
+            pen_signatory,
+            role=pen_signatory.role,
+            delegation=pen_signatory.delegation,
+            is_active=False,
+        )
 
     for socket in sockets:
         message, code = await closed_with(socket)
         assert message["type"] == "session_ended" and code == 4401
+        assert (message["reason"], message["message"]) == (
+            "account_disabled",
+            "This account was disabled.",
+        )
     assert await other.receive_nothing(timeout=0.3)
     await other.disconnect()
 

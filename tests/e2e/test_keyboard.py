@@ -209,6 +209,9 @@ def test_a_dropped_connection_says_reconnecting_and_keeps_what_was_typed(
         kenya = person_in(browser, url, other_signatory)
         kenya.goto(f"/statements/{consultation.pk}/")
         expect(kenya.locator("[data-presence]")).to_contain_text(pen_delegate.full_name)
+        expect(editor.locator("[data-editors]")).to_contain_text(
+            f"{other_signatory.full_name} (Kenya), reading"
+        )
         paragraph = kenya.locator(f"#{key}")
         paragraph.locator("summary", has_text="Comment").click()
         paragraph.get_by_label("Comment", exact=True).fill("Half a thought about throttling")
@@ -216,6 +219,16 @@ def test_a_dropped_connection_says_reconnecting_and_keeps_what_was_typed(
     for page in (editor, kenya):
         status = page.get_by_role("status").filter(has_text="Reconnecting…")
         expect(status).to_be_visible()
+    # Who else is here is no longer known: the last people seen are not shown as still here,
+    # and the list says so, politely, leaving the focus in the comment being written.
+    kenya_present = kenya.locator("[data-presence-box]")
+    editor_present = editor.locator("[data-editors-box]")
+    for present, gone in ((kenya_present, pen_delegate), (editor_present, other_signatory)):
+        expect(present).to_be_visible()
+        expect(present).to_have_attribute("role", "status")
+        expect(present).to_contain_text("not known while the connection is down")
+        expect(present).not_to_contain_text(gone.full_name)
+    expect(paragraph.get_by_label("Comment", exact=True)).to_be_focused()
     screenshot(kenya, "reconnecting-statement")
     screenshot(editor, "reconnecting-editor")
     expect(box).to_have_value(re.compile("remain seized of the matter"))
@@ -223,6 +236,13 @@ def test_a_dropped_connection_says_reconnecting_and_keeps_what_was_typed(
     with running_asgi_server(port=port):
         for page in (editor, kenya):
             expect(page.locator("[data-connection]")).to_be_hidden(timeout=30_000)
+        # Back, and told afresh who is here.
+        expect(kenya_present).to_contain_text(pen_delegate.full_name, timeout=30_000)
+        expect(editor_present).to_contain_text(
+            f"{other_signatory.full_name} (Kenya), reading", timeout=30_000
+        )
+        for present in (kenya_present, editor_present):
+            expect(present).not_to_contain_text("not known")
         # Caught up after reconnecting, without throwing the unsent comment away.
         expect(paragraph.get_by_label("Comment", exact=True)).to_have_value(
             "Half a thought about throttling"

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.urls import reverse
+from django.utils import translation
 
 from config.asgi import application
 from delegations.models import User
@@ -207,3 +210,83 @@ async def test_a_page_not_heard_of_for_minutes_no_longer_counts(
     assert (await until(newcomer, "pong")) == {"type": "pong"}
     await newcomer.disconnect()
     await gone.disconnect()
+
+
+# --- one frame for every reader: codes, not the words of whoever acted -------------------------
+
+
+def _speaks(person: User, language: str) -> User:
+    person.language = language
+    person.save(update_fields=["language"])
+    return person
+
+
+async def test_frames_carry_codes_not_the_words_of_whoever_acted(
+    make_statement: StatementMaker, pen_delegate: User, adviser: User, chair: User
+) -> None:
+    """A French-speaking chair opens sign-on through the page: everyone on the statement's
+    page gets the same frame, with the state and the change as codes and no French in it, and
+    the invited adviser, who may no longer see it, is told why as a code."""
+    statement = await database_sync_to_async(make_statement)("consultation", advisers_invited=True)
+    await database_sync_to_async(_speaks)(chair, "fr")
+    await database_sync_to_async(_speaks)(pen_delegate, "es")
+    watcher = await socket(pen_delegate, statement)
+    assert (await watcher.connect())[0]
+    leaving = await socket(adviser, statement)
+    assert (await leaving.connect())[0]
+
+    chair_client = await database_sync_to_async(client_for)(chair)
+    answer = await database_sync_to_async(chair_client.post)(
+        reverse("workflow:open_sign_on", args=[statement.pk]), {"deadline": "2031-11-04T06:00"}
+    )
+    assert answer.status_code == 302
+    assert answer.headers.get("Content-Language") == "fr", "the chair's own page is in French"
+
+    change = await until(watcher, "statement")
+    assert (change["change"], change["state"], change["state_changed"]) == (
+        "open_sign_on",
+        "sign_on",
+        True,
+    )
+    assert change["state_label"] == "Sign-on", "the state's name is the same for every reader"
+    assert change["actor"] == f"{chair} (Germany)"
+    words = json.dumps(change, ensure_ascii=False)
+    assert "Ouverture" not in words and "signature" not in words
+
+    revoked = await until(leaving, "revoked")
+    assert revoked == {
+        "type": "revoked",
+        "reason": "access_revoked",
+        "message": "This statement is no longer shared with you.",
+    }
+    assert await leaving.receive_output(timeout=5) == {"type": "websocket.close", "code": 4403}
+    await watcher.disconnect()
+
+
+async def test_presence_names_accords_own_units_by_code(
+    make_statement: StatementMaker, pen_delegate: User, coordinator: User, adviser: User
+) -> None:
+    """Delegations and organisations are named as they are; the coordination unit (Accord's own
+    word, which each page translates) comes as a code, whatever language the server speaks."""
+    statement = await database_sync_to_async(make_statement)("consultation", advisers_invited=True)
+    page = await socket(pen_delegate, statement)
+    assert (await page.connect())[0]
+    with translation.override("fr"):
+        staff = await socket(coordinator, statement)
+        assert (await staff.connect())[0]
+        joined = await presence(page, "join")
+        outsider = await socket(adviser, statement)
+        assert (await outsider.connect())[0]
+        also = await presence(page, "join")
+    assert (joined["affiliation"], joined["affiliation_code"]) == (
+        "Coordination unit",
+        "coordination_unit",
+    )
+    assert (also["affiliation"], also["affiliation_code"]) == ("Digital Rights Watch", "")
+    here = (await presence(outsider, "list"))["people"]
+    assert sorted((p["affiliation"], p["affiliation_code"]) for p in here) == [
+        ("Canada", ""),
+        ("Coordination unit", "coordination_unit"),
+    ]
+    for communicator in (outsider, staff, page):
+        await communicator.disconnect()
