@@ -592,7 +592,7 @@ def seed(viewers: int) -> Scene:
             session_data=store.encode(
                 {
                     "_auth_user_id": str(viewer.pk),
-                    "_auth_user_backend": "django.contrib.auth.backends.ModelBackend",
+                    "_auth_user_backend": "delegations.backends.PersonBackend",
                     "_auth_user_hash": viewer.get_session_auth_hash(),
                 }
             ),

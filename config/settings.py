@@ -201,7 +201,8 @@ AUTH_USER_MODEL = "delegations.User"
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out login before any password is checked.
     "axes.backends.AxesBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend, with the person's delegation loaded in the same query.
+    "delegations.backends.PersonBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 GUARDIAN_RAISE_403 = False

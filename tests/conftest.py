@@ -279,6 +279,7 @@ def client_for(user: User | None) -> Client:
     """A client logged in as ``user``, its session past the two-factor step where needed."""
     client = Client()
     if user is not None:
-        client.force_login(user)
+        # As the login page does: through the backend that loads the person's delegation too.
+        client.force_login(user, backend="delegations.backends.PersonBackend")
         verify_session(client, user)
     return client

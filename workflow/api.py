@@ -461,7 +461,8 @@ class SignatureList(APIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         statement = selectors.statement_for(request.user, pk)
-        return Response(SignatureSerializer(selectors.signatures_of(statement), many=True).data)
+        signatures = selectors.signatures_of(statement, with_revisions=True)
+        return Response(SignatureSerializer(signatures, many=True).data)
 
     @extend_schema(
         operation_id="signatures_answer",

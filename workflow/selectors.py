@@ -246,15 +246,16 @@ def listed_statements(
     return statements
 
 
-def signatures_of(statement: Statement) -> list[Signature]:
+def signatures_of(statement: Statement, *, with_revisions: bool = False) -> list[Signature]:
     """The statement's live responses (signed, declined, withdrawn, removed from the published
-    statement), in collation order."""
-    return list(
-        statement.signatures.filter(LIVE)
-        .select_related("delegation", "given_by", "revision", "removed_by")
-        .defer("revision__text")
-        .order_by("delegation__sort_key")
+    statement), in collation order; ``with_revisions`` also reads the revision each was given
+    to (its number), which the statement page does not show."""
+    signatures = statement.signatures.filter(LIVE).select_related(
+        "delegation", "given_by", "removed_by"
     )
+    if with_revisions:
+        signatures = signatures.select_related("revision").defer("revision__text")
+    return list(signatures.order_by("delegation__sort_key"))
 
 
 def signatures_on(revision: Revision) -> list[Signature]:
@@ -281,7 +282,7 @@ NOT_IN_HISTORY = [
 def transitions_of(statement: Statement) -> QuerySet[AuditEntry]:
     """The record of the statement's life: transitions, edits, decisions on amendments and
     sign-on answers."""
-    return entries_for(statement).exclude(action__in=NOT_IN_HISTORY).select_related("actor")
+    return entries_for(statement).exclude(action__in=NOT_IN_HISTORY)
 
 
 def record_of(statement: Statement) -> QuerySet[AuditEntry]:

@@ -68,6 +68,13 @@ def test_a_signatory_signs_on_from_a_phone(
     tappable(page.get_by_role("link", name=statement.title))
     screenshot(page, "phone-dashboard")
 
+    page.get_by_role("link", name="All statements").tap()
+    expect(page.get_by_role("heading", name="All statements")).to_be_visible()
+    fits_the_width(page)
+    tappable(page.get_by_role("button", name="Show", exact=True))
+    screenshot(page, "phone-statement-list")
+    page.go_back()
+
     page.get_by_role("link", name=statement.title).tap()
     sign = page.get_by_role("button", name="Sign on", exact=True)
     tappable(sign)
