@@ -1,5 +1,6 @@
 """ASGI entry point: HTTP through Django, WebSockets through Channels."""
 
+import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -23,3 +24,7 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# What is loaded by now (Django, the apps, their modules) lives as long as the process: keep it
+# out of the collector's full passes, which would otherwise walk all of it again and again.
+gc.freeze()
