@@ -25,7 +25,7 @@ Run from the project root::
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/accord_scale \\
     REDIS_URL=redis://127.0.0.1:6379/8 \\
-    .venv/bin/python bench/soak/run.py --users 200 --spawn-rate 20 --time 10m
+    .venv/bin/python bench/soak/run.py --users 200 --spawn-rate 2 --time 10m --think 30,60
 
 Exit status 0 when there were no errors and everything confirmed is in the database.
 """
@@ -286,7 +286,9 @@ def check_database(successes: Path) -> tuple[int, int, int, int]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=200)
-    parser.add_argument("--spawn-rate", type=float, default=20)
+    # People arrive over a couple of minutes, not all in the same second: each login hashes a
+    # password (about 0.3 s of a core here), and 200 at once would only measure that queue.
+    parser.add_argument("--spawn-rate", type=float, default=2)
     parser.add_argument("--time", default="10m", help="Locust's --run-time, e.g. 30s, 10m")
     parser.add_argument("--workers", type=int, default=3, help="daphne processes behind nginx")
     parser.add_argument(

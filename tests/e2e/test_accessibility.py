@@ -208,7 +208,6 @@ def test_pages_of_people_logged_in_have_no_serious_violation(
             ("new statement", "/statements/new/", None),
             ("all statements", "/statements/", None),
             ("a section in full, filtered", "/statements/?section=pen&state=draft", None),
-            ("statement list, a filter refused", "/statements/?state=nonsense", None),
             ("profile", "/accounts/profile/", None),
         ],
         "other_signatory": [
