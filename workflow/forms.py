@@ -169,8 +169,8 @@ class RemoveSignatureForm(forms.Form):
         return reason
 
 
-class PublicSearchForm(forms.Form):
-    """The public list's search and filters, from the query string."""
+class ListQueryForm(forms.Form):
+    """What the query string of every list carries: words to look for, and the page."""
 
     q = forms.CharField(
         label=_("Search"),
@@ -178,6 +178,25 @@ class PublicSearchForm(forms.Form):
         max_length=200,
         error_messages={"max_length": _("Search for at most 200 characters.")},
     )
+    page = forms.IntegerField(
+        required=False,
+        min_value=1,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": _("Pages are numbered from 1."),
+            "min_value": _("Pages are numbered from 1."),
+        },
+    )
+
+    def clean_q(self) -> str:
+        return " ".join(self.cleaned_data["q"].split())
+
+
+class PublicSearchForm(ListQueryForm):
+    """The public list's search and filters, from the query string."""
+
+    field_order = ["q", "year", "body", "kind"]
+
     year = forms.IntegerField(
         label=_("Year"),
         required=False,
@@ -203,15 +222,6 @@ class PublicSearchForm(forms.Form):
         choices=[("", _("Any kind")), *Statement.Kind.choices],
         error_messages={"invalid_choice": _("Choose a joint statement or a rapid response.")},
     )
-    page = forms.IntegerField(
-        required=False,
-        min_value=1,
-        widget=forms.HiddenInput,
-        error_messages={
-            "invalid": _("Pages are numbered from 1."),
-            "min_value": _("Pages are numbered from 1."),
-        },
-    )
 
     def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -219,13 +229,12 @@ class PublicSearchForm(forms.Form):
         assert isinstance(year_field.widget, forms.Select)
         year_field.widget.choices = [("", _("Any year")), *((y, str(y)) for y in years)]
 
-    def clean_q(self) -> str:
-        return " ".join(self.cleaned_data["q"].split())
 
-
-class StatementListForm(forms.Form):
+class StatementListForm(ListQueryForm):
     """The full list of statements a person may open: one dashboard section or all of them,
     narrowed by state and words of the title, from the query string."""
+
+    field_order = ["section", "state", "q"]
 
     section = forms.ChoiceField(
         label=_("Section"),
@@ -238,30 +247,13 @@ class StatementListForm(forms.Form):
         choices=[("", _("Any state")), *Statement.State.choices],
         error_messages={"invalid_choice": _("Choose a state from the list.")},
     )
-    q = forms.CharField(
-        label=_("Title contains"),
-        required=False,
-        max_length=200,
-        error_messages={"max_length": _("Search for at most 200 characters.")},
-    )
-    page = forms.IntegerField(
-        required=False,
-        min_value=1,
-        widget=forms.HiddenInput,
-        error_messages={
-            "invalid": _("Pages are numbered from 1."),
-            "min_value": _("Pages are numbered from 1."),
-        },
-    )
 
     def __init__(self, *args: Any, sections: list[tuple[str, StrOrPromise]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         section_field = self.fields["section"]
         assert isinstance(section_field, forms.ChoiceField)
         section_field.choices = [("", _("All statements you can open")), *sections]
-
-    def clean_q(self) -> str:
-        return " ".join(self.cleaned_data["q"].split())
+        self.fields["q"].label = _("Title contains")
 
 
 VERIFY_EXTENSIONS = (".txt", ".md", ".docx")

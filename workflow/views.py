@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import EmptyPage, Paginator
+from django.core.paginator import EmptyPage, Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -90,6 +90,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _page_of(
+    request: HttpRequest, items: Any, per_page: int, number: int | None, *, missing: StrOrPromise
+) -> tuple[Page[Any], str]:
+    """Page ``number`` (the first if none) of ``items``, and the request's query string without
+    its page, for the links to the others; past the last page, 404 with ``missing``."""
+    try:
+        page = Paginator(items, per_page).page(number or 1)
+    except EmptyPage as empty:
+        raise Http404(missing) from empty
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
+
+
 @login_required
 @require_GET
 def statement_list(request: HttpRequest) -> HttpResponse:
@@ -108,19 +122,19 @@ def statement_list(request: HttpRequest) -> HttpResponse:
     statements = selectors.listed_statements(
         user, section=wanted["section"], state=wanted["state"], title=wanted["q"]
     )
-    paginator = Paginator(statements, STATEMENTS_PAGE_SIZE)
-    try:
-        page = paginator.page(wanted["page"] or 1)
-    except EmptyPage as empty:
-        raise Http404(_("There is no such page of statements.")) from empty
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = _page_of(
+        request,
+        statements,
+        STATEMENTS_PAGE_SIZE,
+        wanted["page"],
+        missing=_("There is no such page of statements."),
+    )
     context.update(
         statements=list(page.object_list),
         page=page,
         heading=_heading(wanted["section"], user) if wanted["section"] else None,
         filtered=bool(wanted["state"] or wanted["q"]),
-        query=query.urlencode(),
+        query=query,
     )
     return render(request, "workflow/statement_list.html", context)
 
@@ -339,18 +353,18 @@ def public_list(request: HttpRequest) -> HttpResponse:
     statements = selectors.search_published(
         text=wanted["q"], year=wanted["year"], body=wanted["body"], kind=wanted["kind"]
     )
-    paginator = Paginator(statements, PUBLIC_PAGE_SIZE)
-    try:
-        page = paginator.page(wanted["page"] or 1)
-    except EmptyPage as empty:
-        raise Http404(_("There is no such page of published statements.")) from empty
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = _page_of(
+        request,
+        statements,
+        PUBLIC_PAGE_SIZE,
+        wanted["page"],
+        missing=_("There is no such page of published statements."),
+    )
     context.update(
         statements=list(page.object_list),
         page=page,
         filtered=any(wanted[name] for name in ("q", "year", "body", "kind")),
-        query=query.urlencode(),
+        query=query,
     )
     return render(request, "workflow/public_list.html", context)
 
