@@ -11,19 +11,11 @@
 (function () {
   "use strict";
 
-  // Interface strings in the page's language, from Django's JavaScript catalog (loaded first).
-  function gettext(text) {
-    return window.gettext ? window.gettext(text) : text;
-  }
-  function ngettext(singular, plural, count) {
-    return window.ngettext ? window.ngettext(singular, plural, count) : count === 1 ? singular : plural;
-  }
-  function pgettext(context, text) {
-    return window.pgettext ? window.pgettext(context, text) : text;
-  }
-  function fill(text, values) {
-    return text.replace(/%\((\w+)\)s/g, function (match, name) { return String(values[name]); });
-  }
+  // Interface strings in the page's language: static/js/words.js, loaded first.
+  var accordWords = window.AccordWords;
+  var gettext = accordWords.gettext;
+  var ngettext = accordWords.ngettext;
+  var fill = accordWords.fill;
 
   var box = document.querySelector("[data-coedit]");
   var form = document.querySelector("form[data-editor]");
@@ -47,21 +39,8 @@
   var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
   var delay = 1000;
 
-  // A statement's states, as the page names them (the frames carry the code).
-  var STATES = {
-    draft: pgettext("statement state", "Draft"),
-    consultation: pgettext("statement state", "Consultation"),
-    sign_on: pgettext("statement state", "Sign-on"),
-    published: pgettext("statement state", "Published"),
-    withdrawn: pgettext("statement state", "Withdrawn"),
-  };
-
-  // Accord's own words for the coordination unit and the advisory network come as a code;
-  // a delegation's or an organisation's name is the same in every language.
-  var AFFILIATIONS = {
-    coordination_unit: gettext("Coordination unit"),
-    advisory_network: gettext("Advisory network"),
-  };
+  var STATES = accordWords.states;
+  var AFFILIATIONS = accordWords.affiliations;
 
   /* Who else has the text open, or, while the connection is down, that it is not known. The
      box is a polite status region: the change is announced without moving the focus. */

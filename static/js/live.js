@@ -10,21 +10,13 @@
 (function () {
   "use strict";
 
-  // Interface strings in the page's language, from Django's JavaScript catalog (loaded first).
+  // Interface strings in the page's language: static/js/words.js, loaded first.
   // The server's frames carry codes (a state, a change, a reason), never words: one frame
   // reaches everyone on a page, each reading it in their own language.
-  function gettext(text) {
-    return window.gettext ? window.gettext(text) : text;
-  }
-  function ngettext(singular, plural, count) {
-    return window.ngettext ? window.ngettext(singular, plural, count) : count === 1 ? singular : plural;
-  }
-  function pgettext(context, text) {
-    return window.pgettext ? window.pgettext(context, text) : text;
-  }
-  function fill(text, values) {
-    return text.replace(/%\((\w+)\)s/g, function (match, name) { return String(values[name]); });
-  }
+  var accordWords = window.AccordWords;
+  var gettext = accordWords.gettext;
+  var ngettext = accordWords.ngettext;
+  var fill = accordWords.fill;
 
   var body = document.body;
   var userId = body.getAttribute("data-user");
@@ -226,21 +218,8 @@
   var presenceKnown = true;
   var sessionEndedReason = null;
 
-  // A statement's states, as the page names them (the frames carry the code).
-  var STATES = {
-    draft: pgettext("statement state", "Draft"),
-    consultation: pgettext("statement state", "Consultation"),
-    sign_on: pgettext("statement state", "Sign-on"),
-    published: pgettext("statement state", "Published"),
-    withdrawn: pgettext("statement state", "Withdrawn"),
-  };
-
-  // A delegation's or an organisation's name is the same in every language; Accord's own
-  // words for the coordination unit and the advisory network come as a code.
-  var AFFILIATIONS = {
-    coordination_unit: gettext("Coordination unit"),
-    advisory_network: gettext("Advisory network"),
-  };
+  var STATES = accordWords.states;
+  var AFFILIATIONS = accordWords.affiliations;
 
   function personLabel(person) {
     return person.name + " (" + (AFFILIATIONS[person.affiliation_code] || person.affiliation) + ")";
