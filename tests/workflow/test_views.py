@@ -89,6 +89,23 @@ def test_withdraw_signature_is_offered_once_signed(
     assert "Your delegation has signed on." in html
 
 
+def test_a_live_refresh_leaves_the_confirmation_for_the_page_the_person_sees(
+    make_statement: StatementMaker, pen_signatory: User
+) -> None:
+    """The live page fetches itself when the statement changes, possibly while the browser
+    follows the redirect of the person's own action: that fetch must not take their message."""
+    statement = make_statement(Statement.State.SIGN_ON)
+    client = client_for(pen_signatory)
+    response = client.post(reverse("workflow:sign_on", args=[statement.pk]))
+    page = response["Location"]
+    live = client.get(page, headers={"X-Requested-With": "fetch"}).content.decode()
+    assert "Your delegation has signed on." not in live
+    assert ">Withdraw signature</button>" in live
+    seen = client.get(page).content.decode()
+    assert "Your delegation has signed on." in seen
+    assert "Your delegation has signed on." not in client.get(page).content.decode()
+
+
 def test_a_second_signature_for_the_same_delegation_is_409(
     make_statement: StatementMaker, pen_signatory: User, pen_delegate: User
 ) -> None:
