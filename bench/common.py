@@ -289,3 +289,52 @@ def running(processes: list[Process]) -> Iterator[list[Process]]:
 def django_env(**extra: str) -> dict[str, Any]:
     """The environment a benchmark's servers run with: DEBUG off, warnings quiet."""
     return {"DJANGO_DEBUG": "false", "ACCORD_LOG_LEVEL": "WARNING", **extra}
+
+
+# --- the scale-out layout on loopback ---------------------------------------------------------
+
+PROXY_RULES = ROOT / "deploy" / "nginx" / "snippets" / "accord-proxy.conf"
+
+
+def loopback_nginx_config(
+    folder: Path, port: int, workers: list[int], server_extra: str = ""
+) -> Path:
+    """A whole nginx.conf in ``folder`` serving the repo's proxy rules on ``port`` in front of
+    the daphne ``workers``, with the upstream settings of ``deploy/nginx/accord.conf``; used by
+    the scale-out test and the soak. ``server_extra`` goes into the server block."""
+    for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (folder / name).mkdir(parents=True, exist_ok=True)
+    upstreams = "\n".join(
+        f"        server 127.0.0.1:{worker} max_fails=3 fail_timeout=10s;" for worker in workers
+    )
+    root_only = "user root;" if os.geteuid() == 0 else ""
+    config = f"""
+{root_only}
+daemon off;
+worker_processes 1;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    client_body_temp_path {folder}/client_body;
+    proxy_temp_path {folder}/proxy;
+    fastcgi_temp_path {folder}/fastcgi;
+    uwsgi_temp_path {folder}/uwsgi;
+    scgi_temp_path {folder}/scgi;
+    log_format upstream '$request $status $upstream_addr $request_time';
+    access_log {folder}/access.log upstream;
+    upstream accord_workers {{
+{upstreams}
+        keepalive 32;
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        server_name 127.0.0.1;
+        {server_extra}
+        include {PROXY_RULES};
+    }}
+}}
+"""
+    path = folder / "nginx.conf"
+    path.write_text(config)
+    return path

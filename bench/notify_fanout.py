@@ -44,7 +44,6 @@ import re
 import socket
 import statistics
 import string
-import subprocess
 import sys
 import tempfile
 import threading
@@ -56,11 +55,18 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import (
+    PG_SERVER,
+    Process,
+    percentile,
+    start_daphne,
+    stop,
+    wait_listening,
+)
 
 DB_NAME = "accord_bench"
-PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 DATABASE_URL = f"{PG_SERVER}/{DB_NAME}"
 REDIS_URL = "redis://127.0.0.1:6379/5"
 
@@ -72,17 +78,6 @@ last_run: tuple[Summary, Summary] | None = None
 
 
 # --- numbers ----------------------------------------------------------------------------------
-
-
-def percentile(values: list[float], q: float) -> float:
-    """The q-th percentile (0-100) with linear interpolation between closest ranks."""
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    position = (len(ordered) - 1) * q / 100
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
 def ms(seconds: float) -> str:
@@ -337,63 +332,15 @@ def free_ports(count: int) -> list[int]:
             s.close()
 
 
-@dataclass
-class Server:
-    port: int
-    process: subprocess.Popen[bytes]
-    log: Path
-
-
-def start_servers(count: int, log_dir: Path) -> list[Server]:
-    daphne = Path(sys.executable).parent / "daphne"
-    env = os.environ | {
+def start_servers(count: int, log_dir: Path) -> list[Process]:
+    env = {
         "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"],
         "DATABASE_URL": DATABASE_URL,
         "REDIS_URL": REDIS_URL,
         # channels_redis reports messages dropped at a full channel at INFO only.
         "ACCORD_LOG_LEVEL": "INFO",
     }
-    servers = []
-    for port in free_ports(count):
-        log = log_dir / f"daphne-{port}.log"
-        with log.open("wb") as out:
-            process = subprocess.Popen(
-                [str(daphne), "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
-                cwd=ROOT,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-        servers.append(Server(port=port, process=process, log=log))
-    return servers
-
-
-def wait_until_listening(servers: list[Server], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    for server in servers:
-        while True:
-            if server.process.poll() is not None:
-                tail = server.log.read_text(errors="replace")[-2000:]
-                raise RuntimeError(f"daphne on port {server.port} exited:\n{tail}")
-            try:
-                socket.create_connection(("127.0.0.1", server.port), timeout=0.5).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"daphne on port {server.port} never listened") from None
-                time.sleep(0.1)
-
-
-def stop_servers(servers: list[Server]) -> None:
-    for server in servers:
-        if server.process.poll() is None:
-            server.process.terminate()
-    for server in servers:
-        try:
-            server.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.process.kill()
-            server.process.wait(timeout=10)
+    return [start_daphne(port, log_dir / f"daphne-{port}.log", env) for port in free_ports(count)]
 
 
 SERVER_LOG_PATTERNS = {
@@ -403,7 +350,7 @@ SERVER_LOG_PATTERNS = {
 }
 
 
-def server_log_counts(servers: list[Server]) -> dict[str, int]:
+def server_log_counts(servers: list[Process]) -> dict[str, int]:
     """How often the servers' logs say a consumer died or a message was dropped."""
     counts = dict.fromkeys(SERVER_LOG_PATTERNS, 0)
     for server in servers:
@@ -754,7 +701,7 @@ def main(argv: list[str] | None = None) -> int:
         f"PostgreSQL {DB_NAME}, Redis {REDIS_URL}",
         flush=True,
     )
-    servers: list[Server] = []
+    servers: list[Process] = []
     fleet: Fleet | None = None
     database_made = False
     try:
@@ -772,7 +719,7 @@ def main(argv: list[str] | None = None) -> int:
         )
 
         servers = start_servers(args.servers, log_dir)
-        wait_until_listening(servers)
+        wait_listening(servers)
         clients = []
         for number, (person_id, cookie) in enumerate(scene.people):
             port = servers[number % len(servers)].port
@@ -829,7 +776,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     finally:
         if servers:
-            stop_servers(servers)
+            stop(servers)
         if fleet is not None:
             fleet.stop()
         if database_made:
@@ -867,7 +814,7 @@ def report(
     ours: list[Round],
     baseline: list[Round],
     over_capacity_here: int,
-    servers: list[Server],
+    servers: list[Process],
 ) -> tuple[Summary, Summary]:
     a, b = Summary.of(ours), Summary.of(baseline)
     ratio50 = a.p50_last / b.p50_last if b.p50_last else float("nan")

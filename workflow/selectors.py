@@ -104,12 +104,6 @@ class Section:
     def __bool__(self) -> bool:
         return bool(self.rows)
 
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    def __iter__(self) -> Any:
-        return iter(self.rows)
-
 
 # Section keys in the order the dashboard shows them: what waits on the person first.
 SECTION_KEYS = [

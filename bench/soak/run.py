@@ -57,6 +57,7 @@ from bench.common import (
     database_url,
     django_env,
     free_port,
+    loopback_nginx_config,
     setup_django,
     start_daphne,
     stop,
@@ -64,7 +65,6 @@ from bench.common import (
 )
 
 PASSWORD = "accord-scale"
-PROXY_RULES = ROOT / "deploy" / "nginx" / "snippets" / "accord-proxy.conf"
 LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
 CONSULTATIONS_EACH = 30
 SIGN_ONS_EACH = 200
@@ -160,48 +160,9 @@ def choose_people(count: int, *, two_factor: bool) -> list[dict[str, Any]]:
     return chosen
 
 
-def nginx_config(folder: Path, port: int, workers: list[int]) -> Path:
-    """A whole nginx.conf serving the repo's proxy rules on ``port`` (as the scale-out test)."""
-    for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (folder / name).mkdir(parents=True, exist_ok=True)
-    upstreams = "\n".join(
-        f"        server 127.0.0.1:{worker} max_fails=3 fail_timeout=10s;" for worker in workers
-    )
-    root_only = "user root;" if os.geteuid() == 0 else ""
-    config = f"""
-{root_only}
-daemon off;
-worker_processes 1;
-pid {folder}/nginx.pid;
-error_log {folder}/error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-    client_body_temp_path {folder}/client_body;
-    proxy_temp_path {folder}/proxy;
-    fastcgi_temp_path {folder}/fastcgi;
-    uwsgi_temp_path {folder}/uwsgi;
-    scgi_temp_path {folder}/scgi;
-    log_format upstream '$request $status $upstream_addr $request_time';
-    access_log {folder}/access.log upstream;
-    upstream accord_workers {{
-{upstreams}
-        keepalive 32;
-    }}
-    server {{
-        listen 127.0.0.1:{port};
-        server_name 127.0.0.1;
-        include {PROXY_RULES};
-    }}
-}}
-"""
-    path = folder / "nginx.conf"
-    path.write_text(config)
-    return path
-
-
 def start_nginx(folder: Path, port: int, workers: list[int]) -> Process:
     executable = shutil.which("nginx") or "/usr/sbin/nginx"
-    config = nginx_config(folder, port, workers)
+    config = loopback_nginx_config(folder, port, workers)
     checked = subprocess.run(
         [executable, "-t", "-c", str(config), "-p", str(folder)],
         capture_output=True,

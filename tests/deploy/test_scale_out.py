@@ -38,6 +38,7 @@ from websockets.sync.client import ClientConnection
 from websockets.sync.client import connect as websocket
 from websockets.typing import Origin
 
+from bench.common import loopback_nginx_config
 from delegations.models import User
 from drafts.models import Statement
 from tests.conftest import PASSWORD, StatementMaker, second_factor_device, totp_code
@@ -45,7 +46,6 @@ from tests.e2e.conftest import use_database
 from workflow.models import Signature
 
 ROOT = Path(__file__).resolve().parents[2]
-PROXY_RULES = ROOT / "deploy" / "nginx" / "snippets" / "accord-proxy.conf"
 WORKERS = 3
 # nginx names the worker that served each response; only in this test's server block.
 UPSTREAM_HEADER = "X-Accord-Upstream"
@@ -133,46 +133,6 @@ def start_worker(stack: ExitStack, database: str) -> int:
     return port
 
 
-def nginx_config(tmp_path: Path, port: int, workers: list[int]) -> Path:
-    """A whole nginx.conf in ``tmp_path`` that serves the repo's proxy rules on ``port``."""
-    for folder in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (tmp_path / folder).mkdir(parents=True)
-    upstreams = "\n".join(
-        f"        server 127.0.0.1:{worker} max_fails=3 fail_timeout=10s;" for worker in workers
-    )
-    root_only = "user root;" if os.geteuid() == 0 else ""
-    config = f"""
-{root_only}
-daemon off;
-worker_processes 1;
-pid {tmp_path}/nginx.pid;
-error_log {tmp_path}/error.log warn;
-events {{ worker_connections 256; }}
-http {{
-    client_body_temp_path {tmp_path}/client_body;
-    proxy_temp_path {tmp_path}/proxy;
-    fastcgi_temp_path {tmp_path}/fastcgi;
-    uwsgi_temp_path {tmp_path}/uwsgi;
-    scgi_temp_path {tmp_path}/scgi;
-    log_format upstream '$request $status $upstream_addr';
-    access_log {tmp_path}/access.log upstream;
-    upstream accord_workers {{
-{upstreams}
-        keepalive 8;
-    }}
-    server {{
-        listen 127.0.0.1:{port};
-        server_name 127.0.0.1;
-        add_header {UPSTREAM_HEADER} $upstream_addr always;
-        include {PROXY_RULES};
-    }}
-}}
-"""
-    path = tmp_path / "nginx.conf"
-    path.write_text(config)
-    return path
-
-
 def start_nginx(stack: ExitStack, executable: str, config: Path, tmp_path: Path, port: int) -> str:
     checked = subprocess.run(
         [executable, "-t", "-c", str(config), "-p", str(tmp_path)],
@@ -221,7 +181,12 @@ def behind_nginx(
     with ExitStack() as stack:
         workers = [start_worker(stack, database) for _ in range(WORKERS)]
         port = free_port()
-        config = nginx_config(tmp_path / "nginx", port, workers)
+        config = loopback_nginx_config(
+            tmp_path / "nginx",
+            port,
+            workers,
+            f"add_header {UPSTREAM_HEADER} $upstream_addr always;",
+        )
         yield start_nginx(stack, nginx_path, config, tmp_path / "nginx", port)
     # The workers' database connections are gone with them; close this thread's too, so the
     # test database can be flushed and dropped.
