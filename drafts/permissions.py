@@ -45,9 +45,12 @@ def has_grant(
 def can_view(
     user: Any, statement: Statement, checker: ObjectPermissionChecker | None = None
 ) -> bool:
-    """Published statements are public; coordinators see everything; others need the grant."""
-    if statement.state == Statement.State.PUBLISHED:
-        return True
+    """Coordinators see everything; others need the grant, in every state.
+
+    Publication makes public only what was signed, on the public site (``workflow:public_*``):
+    the negotiation behind it (the internal page, its history, every earlier revision, the
+    comments, the record) stays with those who could see it before, for ever.
+    """
     if not user.is_authenticated or not user.is_active:
         return False
     if user.is_coordinator:

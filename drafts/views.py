@@ -143,6 +143,7 @@ def _edit_page(
     return render(request, "drafts/edit.html", context, status=status)
 
 
+@login_required
 @require_GET
 def history(request: HttpRequest, pk: int) -> HttpResponse:
     statement = selectors.statement_for(request.user, pk)
@@ -177,6 +178,7 @@ def _revision_number(request: HttpRequest, name: str) -> int:
     return int(raw)
 
 
+@login_required
 @require_GET
 def compare(request: HttpRequest, pk: int) -> HttpResponse:
     statement = selectors.statement_for(request.user, pk)
@@ -217,6 +219,7 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
 @require_GET
 def revision_markdown(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     """The revision's canonical text, as a Markdown file to download."""

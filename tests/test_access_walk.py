@@ -109,16 +109,21 @@ def sees(role: str, state: str) -> bool:
 
 
 def page(action: str) -> Expect:
-    """A statement page or action of the workflow matrix; an invited adviser reads only."""
+    """A statement page or action of the workflow matrix; an invited adviser reads only.
+
+    ``open`` is the statement's own page, which sends whoever may not see a published
+    statement's negotiation to its public page; ``view`` is every other read."""
 
     def expect(role: str, state: str) -> int:
         if role == ANON:
             return 302
         if not sees(role, state):
-            return 404
+            # A published statement's internal page sends them to its public page.
+            return 302 if action == "open" and state == "published" else 404
+        read = action in ("open", "view")
         if role not in pages.SEES[state]:
-            return 200 if action == "view" else 403
-        return pages.expected(action, role, state)
+            return 200 if read else 403
+        return pages.expected("view" if read else action, role, state)
 
     return expect
 
@@ -144,19 +149,14 @@ def discussing(act: str, *, read: bool = False) -> Expect:
 
 
 def history_read(role: str, state: str) -> int:
-    """History, comparison, Markdown: a published statement's history is public."""
-    if state == "published":
-        return 200
-    return 200 if role != ANON and sees(role, state) else 404
-
-
-def revision_file(role: str, state: str) -> int:
-    """DOCX/PDF of a revision: public once published; otherwise log in first, then 404."""
-    if state == "published":
-        return 200
+    """History, comparison, every revision's file: those who could see the negotiation, in every
+    state (publication makes public only the signed text); a visitor logs in first."""
     if role == ANON:
         return 302
     return 200 if sees(role, state) else 404
+
+
+revision_file = history_read
 
 
 def public(role: str, state: str) -> int:
@@ -467,7 +467,7 @@ ROUTES: dict[str, Route] = {
         per_state=False,
     ),
     # A statement's pages.
-    "workflow:statement": Route("page", [Probe("get", at(S + "/"), page("view"))]),
+    "workflow:statement": Route("page", [Probe("get", at(S + "/"), page("open"))]),
     "workflow:record": Route("page", [Probe("get", at(S + "/record/"), page("view"))]),
     **{
         f"workflow:{step}": Route(

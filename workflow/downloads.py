@@ -66,7 +66,8 @@ def revision_export(request: HttpRequest, pk: int, number: int, extension: str) 
     """Any revision the person may see, as DOCX or PDF, with the signatures given to it.
 
     What one may not see is 404. A visitor who is not logged in is sent to log in, whether or
-    not the statement exists, except for a published statement, whose history is public.
+    not the statement exists: a published statement's earlier revisions stay with those who
+    could see them; the public downloads only its signed text (``public_export``).
     """
     try:
         statement = drafts_selectors.statement_for(request.user, pk)

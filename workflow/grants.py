@@ -5,10 +5,11 @@
 | draft        | pen-holders, chairs                          | pen-holders                        |
 | consultation | every member delegation, chairs, (advisers)  | every member, (advisers if invited)|
 | sign_on      | every member delegation, chairs              | nobody                             |
-| published    | every member delegation, chairs (and public) | nobody                             |
+| published    | every member delegation, chairs              | nobody                             |
 | withdrawn    | pen-holders, chairs                          | nobody                             |
 
-In every state the pen-holders' groups hold ``change_statement`` (the pen) and the body's
+The public reads a published statement's signed text on the public site, never through these
+grants. In every state the pen-holders' groups hold ``change_statement`` (the pen) and the body's
 chairs ``steer_statement``; whether the state lets them use it is the actions' question.
 Called only from ``workflow.actions``, inside their transaction.
 """

@@ -50,7 +50,7 @@ def _with_signature_count(statements: QuerySet[Statement]) -> QuerySet[Statement
 
 
 def statements_visible_to(user: Any) -> QuerySet[Statement]:
-    """The statements ``user`` may open (published ones aside), with their details prefetched.
+    """The statements ``user`` may open, with their details prefetched.
 
     Coordinators see every statement; people of a delegation that left the coalition, none;
     everyone else what guardian grants them ``view_statement`` on, through their

@@ -210,17 +210,21 @@ def _statement_context(
 
 @require_GET
 def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.is_authenticated:
-        # The public reads published statements on the public site; anyone else logs in first,
-        # whether or not the statement exists, so the redirect tells nothing.
+    # Whoever may not see the statement's negotiation reads a published statement on the public
+    # site: publication makes public what was signed, not how it came to be. A visitor logs in
+    # first for anything else, whether or not the statement exists, so the redirect tells nothing.
+    checker = checker_for(request.user)
+    try:
+        statement = selectors.statement_for(request.user, pk, checker)
+    except Http404:
         slug = Statement.objects.filter(pk=pk, state=Statement.State.PUBLISHED).values_list(
             "slug", flat=True
         )
         if slug:
             return redirect("workflow:public_detail", slug=slug[0])
-        return redirect_to_login(request.get_full_path())
-    checker = checker_for(request.user)
-    statement = selectors.statement_for(request.user, pk, checker)
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        raise
     context = _statement_context(request, statement, checker)
     status = 200 if context["thread_filter"].is_valid() else 400
     return render(request, "workflow/statement.html", context, status=status)

@@ -30,7 +30,7 @@ SEES = {
     "draft": PEN | STEERING,
     "consultation": MEMBERS | STEERING | {"adviser"},
     "sign_on": MEMBERS | STEERING,
-    "published": set(ROLES),
+    "published": MEMBERS | STEERING,  # the negotiation stays confidential after publication
     "withdrawn": PEN | STEERING,
 }
 THREAD_AUTHOR = "other_signatory"

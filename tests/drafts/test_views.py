@@ -46,7 +46,7 @@ def revise(statement: Statement, pen_delegate: User, pen_signatory: User, count:
         ("other_signatory", 404),
         ("non_member_delegate", 404),
         ("adviser", 404),
-        ("anonymous", 404),
+        ("anonymous", 302),  # to log in, whether or not the statement exists
     ],
 )
 def test_the_history_of_a_draft_is_for_those_who_see_the_draft(
@@ -63,15 +63,48 @@ def test_the_history_of_a_draft_is_for_those_who_see_the_draft(
         assert client.get(url).status_code == status, url
 
 
-def test_the_public_reads_the_history_of_a_published_statement(
-    make_statement: StatementMaker,
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("other_signatory", 200),
+        ("chair", 200),
+        ("coordinator", 200),
+        ("non_member_delegate", 404),
+        ("adviser", 404),  # invited to the consultation, long closed
+        ("anonymous", 302),
+    ],
+)
+def test_a_published_statement_keeps_its_negotiation_confidential(
+    make_statement: StatementMaker, cast: dict[str, Any], role: str, status: int
 ) -> None:
-    statement = make_statement(State.PUBLISHED)
-    client = Client()
-    response = client.get(f"/statements/{statement.pk}/history/")
-    assert response.status_code == 200
-    assert b"frozen for sign-on" in response.content
-    assert client.get(f"/statements/{statement.pk}/revisions/1.md").status_code == 200
+    """Publication makes public the signed text, not the drafts behind it: every earlier
+    revision, its authors and the comparisons stay with those who could see them."""
+    statement = make_statement(State.PUBLISHED, advisers_invited=True)
+    client = client_for(cast[role])
+    pk = statement.pk
+    for url in (
+        f"/statements/{pk}/history/",
+        f"/statements/{pk}/compare/?from=1&to=1",
+        f"/statements/{pk}/revisions/1.md",
+        f"/statements/{pk}/revisions/1.docx",
+        f"/statements/{pk}/record/",
+        f"/api/statements/{pk}/revisions/",
+    ):
+        response = client.get(url)
+        want = 401 if role == "anonymous" and url.startswith("/api/") else status
+        assert response.status_code == want, url
+        if want == 302:
+            assert response["Location"].startswith("/accounts/login/"), url
+        if status != 200:
+            assert b"frozen for sign-on" not in response.content, url
+    page = client.get(f"/statements/{pk}/")
+    if status == 200:
+        assert page.status_code == 200
+        assert b"frozen for sign-on" in client.get(f"/statements/{pk}/history/").content
+    else:
+        # Anyone else reads the signed text where the public does.
+        assert page.status_code == 302
+        assert page["Location"] == f"/published/{statement.slug}/"
 
 
 def test_the_history_lists_every_revision_with_its_facts(

@@ -418,7 +418,7 @@ SEES = {
     "draft": PEN | STEERING,
     "consultation": MEMBERS | STEERING,
     "sign_on": MEMBERS | STEERING,
-    "published": set(ROLES),
+    "published": MEMBERS | STEERING,  # the public downloads the signed text, not the drafts
     "withdrawn": PEN | STEERING,
 }
 
@@ -458,7 +458,10 @@ def test_missing_statements_and_revisions(
     assert anonymous.get(url).status_code == 302
     missing_revision = reverse("workflow:revision_docx", args=[statement.pk, 9])
     assert coordinator_client.get(missing_revision).status_code == 404
-    assert anonymous.get(missing_revision).status_code == 404
+    # Nor does a published statement's history answer a visitor: its drafts stay confidential.
+    assert anonymous.get(missing_revision).status_code == 302
+    first = reverse("workflow:revision_docx", args=[statement.pk, 1])
+    assert anonymous.get(first).status_code == 302
 
 
 def test_the_downloads_are_named_and_typed(published: Statement, coordinator: User) -> None:

@@ -138,9 +138,12 @@ def test_who_may_sign_late(
 ) -> None:
     statement = make_statement(State.PUBLISHED)
     actions.open_late_signatures(chair, statement)
-    # A delegate (not a signatory), a non-member, an adviser, a chair who is a delegate: 403.
-    for role in ("pen_delegate", "non_member_delegate", "adviser", "chair", "coordinator"):
+    # A delegate (not a signatory), a chair who is a delegate: 403. A non-member and an
+    # adviser never saw the sign-on: for them the statement's internal page does not exist.
+    for role in ("pen_delegate", "chair", "coordinator"):
         assert sign_late(client_for(cast[role]), statement).status_code == 403, role
+    for role in ("non_member_delegate", "adviser"):
+        assert sign_late(client_for(cast[role]), statement).status_code == 404, role
     # France signed before publication: signing again is refused.
     france = Signature.objects.get(statement=statement, delegation__code="FR")
     with pytest.raises(Conflict, match="already signed"):
@@ -255,9 +258,11 @@ def test_only_coordinators_remove_signatures(
     make_statement: StatementMaker, cast: dict[str, Any]
 ) -> None:
     statement = make_statement(State.PUBLISHED)
-    for role in ("chair", "pen_signatory", "other_signatory", "other_chair", "adviser"):
+    for role in ("chair", "pen_signatory", "other_signatory", "other_chair"):
         response = remove(client_for(cast[role]), statement, "FR", "No reason at all.")
         assert response.status_code == 403, role
+    adviser = remove(client_for(cast["adviser"]), statement, "FR", "No reason at all.")
+    assert adviser.status_code == 404  # an adviser never sees a published statement's record
     assert Signature.objects.get(statement=statement).status == Signature.Status.SIGNED
 
 
