@@ -4,7 +4,7 @@ from django.urls import path
 from django.views.decorators.http import require_GET
 from drf_spectacular.views import SpectacularAPIView
 
-from config.api import docs
+from core.api import docs
 from delegations.api import MeView
 from drafts import api as drafts_api
 from workflow import api as workflow_api

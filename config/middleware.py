@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from drafts.errors import Conflict
+from core.errors import Conflict
 
 
 class ConflictMiddleware:

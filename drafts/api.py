@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import MergeConflictError, error_responses
+from core.api import Error, error_responses
 from drafts import actions, diff, permissions, selectors
 from drafts.errors import EditingClosed
 from drafts.forms import clean_statement_text
@@ -35,6 +35,24 @@ from drafts.models import (
 )
 
 NUMBER = {"min_value": 1, "max_value": 999_999_999}
+
+
+class Passage(serializers.Serializer[Any]):
+    base = serializers.CharField()
+    theirs = serializers.CharField()
+    mine = serializers.CharField()
+
+
+class MergeConflictError(Error):
+    """A 409 of a save. With code ``merge_conflict`` nothing was saved, and it carries what
+    settles it: ``proposal`` merges both edits, with the sender's wording where they collide;
+    send it again (amended) with ``base`` = ``current``. Other codes carry only the message."""
+
+    base = serializers.IntegerField(required=False)
+    current = serializers.IntegerField(required=False)
+    newer = serializers.ListField(child=serializers.IntegerField(), required=False)
+    conflicts = Passage(many=True, required=False)
+    proposal = serializers.CharField(required=False)
 
 
 class StrictSerializer(serializers.Serializer[Any]):

@@ -1,31 +1,16 @@
-"""What an action raises when the request is sound but the statement's state refuses it (409),
-and when a text cannot be saved at all (400)."""
+"""The drafting refusals: a text, a comment or an amendment the statement's state refuses
+(409, ``core.errors.Conflict``), or that cannot be used at all (400, ``InvalidInput``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from core.errors import Conflict, InvalidInput
 
 if TYPE_CHECKING:
     from drafts.merge import ConflictingPassage
     from drafts.models import Revision
-
-
-class Conflict(Exception):
-    """The request cannot be carried out in the statement's current state; nothing was changed.
-
-    The message is shown to the person as it is, so it says what happened and what to do.
-    """
-
-    code = "conflict"
-
-    def __init__(self, message: str, *, code: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        if code is not None:
-            # Names the reason for API clients where one class serves several (e.g.
-            # "transition_not_allowed", "deadline_passed", "quorum_not_met").
-            self.code = code
 
 
 class EditingClosed(Conflict):
@@ -67,11 +52,25 @@ class MergeConflict(StaleEdit):
         self.text = text
         self.proposal = proposal
 
+    def details(self) -> dict[str, Any]:
+        return {
+            "base": self.base.number,
+            "current": self.current.number,
+            "newer": [revision.number for revision in self.newer],
+            "conflicts": [
+                {"base": p.base, "theirs": p.theirs, "mine": p.mine} for p in self.conflicts
+            ],
+            "proposal": self.proposal,
+        }
 
-class InvalidText(ValueError):
+
+class InvalidText(InvalidInput):
     """The text cannot be a revision: empty, or over ``ACCORD_MAX_TEXT_BYTES`` (400)."""
 
     code = "invalid_text"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, field="text")
 
 
 class CommentsClosed(Conflict):
@@ -108,18 +107,6 @@ class AmendmentCollides(StaleEdit):
     """The paragraph changed since the person read it, where their amendment changes it."""
 
     code = "amendment_collides"
-
-
-class InvalidInput(ValueError):
-    """What a person sent cannot be used (400). ``field`` names the form field it concerns,
-    or is None for the form as a whole; the message says what to change."""
-
-    code = "invalid"
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class InvalidComment(InvalidInput):

@@ -21,11 +21,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.errors import Conflict, InvalidInput
 from drafts import actions, diff, permissions, selectors
 from drafts.errors import (
-    Conflict,
     EditingClosed,
-    InvalidInput,
     InvalidText,
     MergeConflict,
     ParagraphGone,

@@ -27,7 +27,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from config.moments import local_text, time_element
+from core.moments import local_text, time_element
 
 # The most of a person's words a line quotes (a comment, a reason): the start of it.
 QUOTE_LENGTH = 300

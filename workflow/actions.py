@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from audit.actions import record
+from core.errors import Conflict
 from delegations.actions import delegation_of
 from delegations.models import Body, Delegation, User
 from drafts import actions as drafts_actions
-from drafts.errors import Conflict
 from drafts.models import Statement
 from notifications.actions import notify
 from notifications.models import Event

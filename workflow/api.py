@@ -23,7 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import error_responses
+from core.api import error_responses
 from delegations import two_factor
 from delegations.models import ApiToken, Body, Delegation
 from drafts import actions as drafts_actions

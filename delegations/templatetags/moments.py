@@ -9,7 +9,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from config.moments import DEFAULT_FORMAT, time_element
+from core.moments import DEFAULT_FORMAT, time_element
 
 register = template.Library()
 
@@ -20,7 +20,7 @@ def when(moment: datetime | date | None, fmt: str = DEFAULT_FORMAT) -> SafeStrin
 
     The text is in the active time zone (the person's own, see ``PersonalLocaleMiddleware``)
     and language, followed by the zone's abbreviation when ``fmt`` shows a time; the title
-    gives the same moment in UTC (``config.moments``). A date without a time is shown as it
+    gives the same moment in UTC (``core.moments``). A date without a time is shown as it
     is. ``None`` shows nothing.
     """
     if moment is None or moment == "":

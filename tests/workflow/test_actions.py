@@ -11,8 +11,8 @@ from django_fsm import TransitionNotAllowed
 
 from audit.models import AuditEntry
 from audit.selectors import entries_for
+from core.errors import Conflict
 from delegations.models import User
-from drafts.errors import Conflict
 from drafts.models import Statement
 from drafts.permissions import can_view
 from tests.conftest import StatementMaker, later

@@ -17,8 +17,8 @@ from django.db import connection
 
 from audit.models import AuditEntry
 from audit.selectors import entries_for
+from core.errors import Conflict
 from delegations.models import User
-from drafts.errors import Conflict
 from drafts.models import Statement
 from tests.conftest import StatementMaker, delegation, later, person
 from workflow import actions

@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from audit.models import AuditEntry
+from core.errors import Conflict
 from delegations.models import User
-from drafts.errors import Conflict
 from drafts.models import Statement
 from notifications.models import Event, Notification
 from tests.conftest import StatementMaker, client_for, delegation, person

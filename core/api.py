@@ -19,7 +19,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from drafts.errors import Conflict, InvalidInput, InvalidText, MergeConflict
+from core.errors import Conflict, InvalidInput
 
 
 class Pagination(PageNumberPagination):
@@ -42,24 +42,6 @@ class Error(serializers.Serializer[Any]):
     )
 
 
-class Passage(serializers.Serializer[Any]):
-    base = serializers.CharField()
-    theirs = serializers.CharField()
-    mine = serializers.CharField()
-
-
-class MergeConflictError(Error):
-    """A 409 of a save. With code ``merge_conflict`` nothing was saved, and it carries what
-    settles it: ``proposal`` merges both edits, with the sender's wording where they collide;
-    send it again (amended) with ``base`` = ``current``. Other codes carry only the message."""
-
-    base = serializers.IntegerField(required=False)
-    current = serializers.IntegerField(required=False)
-    newer = serializers.ListField(child=serializers.IntegerField(), required=False)
-    conflicts = Passage(many=True, required=False)
-    proposal = serializers.CharField(required=False)
-
-
 def error_responses(*statuses: int) -> dict[int, Any]:
     """The error responses of an operation, for its schema."""
     return {status: Error for status in statuses}
@@ -67,21 +49,6 @@ def error_responses(*statuses: int) -> dict[int, Any]:
 
 def _body(code: str, detail: str, **more: Any) -> dict[str, Any]:
     return {"code": code, "detail": detail, **more}
-
-
-def _conflict(conflict: Conflict) -> dict[str, Any]:
-    body = _body(conflict.code, conflict.message)
-    if isinstance(conflict, MergeConflict):
-        body.update(
-            base=conflict.base.number,
-            current=conflict.current.number,
-            newer=[revision.number for revision in conflict.newer],
-            conflicts=[
-                {"base": p.base, "theirs": p.theirs, "mine": p.mine} for p in conflict.conflicts
-            ],
-            proposal=conflict.proposal,
-        )
-    return body
 
 
 def _flatten(detail: Any, field: str = "") -> dict[str, list[str]]:
@@ -113,7 +80,7 @@ def invalid(problems: dict[str, list[str]]) -> Response:
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Turn the actions' refusals, and DRF's own, into ``{"code", "detail"}`` responses."""
     if isinstance(exc, Conflict):
-        return Response(_conflict(exc), status=409)
+        return Response(_body(exc.code, exc.message, **exc.details()), status=409)
     if isinstance(exc, ConcurrentTransition):
         return Response(
             _body(
@@ -138,8 +105,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             _body(exc.code, exc.message, errors={field: [exc.message]}),
             status=400,
         )
-    if isinstance(exc, InvalidText):
-        return Response(_body(InvalidText.code, str(exc), errors={"text": [str(exc)]}), status=400)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(str(exc) or _("Not found."))
     elif isinstance(exc, PermissionDenied):
