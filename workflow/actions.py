@@ -12,14 +12,12 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed
 
 from audit.actions import record
 from core.errors import Conflict
@@ -30,17 +28,12 @@ from drafts.models import Statement
 from notifications.actions import notify
 from notifications.models import Event
 from notifications.wording import Detail, DetailCode, detail
-from workflow import grants, permissions
+from workflow import grants, policy
 from workflow.live import announce
 from workflow.models import Signature
+from workflow.policy import format_utc
 
 State = Statement.State
-
-
-def format_utc(moment: datetime) -> str:
-    """A moment as people read it in messages: "3 Dec 2026 17:00 UTC"."""
-    utc = moment.astimezone(UTC)
-    return f"{utc.day} {utc:%b %Y %H:%M} UTC"
 
 
 def _lock(statement: Statement) -> Statement:
@@ -49,15 +42,6 @@ def _lock(statement: Statement) -> Statement:
         .select_related("body", "current_revision", "frozen_revision")
         .get(pk=statement.pk)
     )
-
-
-def _state_label(statement: Statement) -> str:
-    return statement.get_state_display().lower()
-
-
-def _require(allowed: bool, reason: str) -> None:
-    if not allowed:
-        raise PermissionDenied(reason)
 
 
 def _save_transition(
@@ -157,10 +141,7 @@ def create_statement(
     min_signatures: int = 1,
 ) -> Statement:
     """Start a statement in draft, held by ``pen_holders`` and always the actor's own delegation."""
-    _require(
-        permissions.can_create_statement(actor),
-        _("Only delegates of member delegations, chairs and coordinators may start a statement."),
-    )
+    policy.may_create(actor).enforce()
     holders = set(pen_holders)
     if actor.delegation_id is not None:
         holders.add(actor.delegation)
@@ -191,16 +172,7 @@ def open_consultation(
 ) -> Statement:
     """Open the draft to every member delegation (and the advisory network if invited)."""
     statement = _lock(statement)
-    _require(
-        permissions.can_open_consultation(actor, statement),
-        _("Only the chairs of %(body)s may open consultation.") % {"body": statement.body},
-    )
-    if not can_proceed(statement.open_consultation):
-        raise Conflict(
-            _("Consultation can only be opened on a draft; this statement is in %(state_label)s.")
-            % {"state_label": _state_label(statement)},
-            code="transition_not_allowed",
-        )
+    policy.may_take("open_consultation", actor, statement).enforce()
     _require_future(deadline, "consultation")
     before = {"state": statement.state}
     statement.open_consultation(deadline=deadline, advisers_invited=advisers_invited)
@@ -226,27 +198,7 @@ def open_consultation(
 def open_sign_on(actor: Any, statement: Statement, *, deadline: datetime) -> Statement:
     """Freeze the current revision and invite every member delegation to sign it."""
     statement = _lock(statement)
-    _require(
-        permissions.can_open_sign_on(actor, statement),
-        _("Only the chairs of %(body)s may open sign-on.") % {"body": statement.body},
-    )
-    if not can_proceed(statement.open_sign_on):
-        if statement.state == State.DRAFT:
-            raise Conflict(
-                _(
-                    "A joint statement goes to consultation before sign-on; only a rapid response "
-                    "may go to sign-on straight from drafting."
-                ),
-                code="transition_not_allowed",
-            )
-        raise Conflict(
-            _(
-                "Sign-on can only be opened from drafting or consultation; this statement is in "
-                "%(state_label)s."
-            )
-            % {"state_label": _state_label(statement)},
-            code="transition_not_allowed",
-        )
+    policy.may_take("open_sign_on", actor, statement).enforce()
     _require_future(deadline, "sign-on")
     before = {"state": statement.state}
     statement.open_sign_on(deadline=deadline)
@@ -282,19 +234,7 @@ def _void_signatures(statement: Statement) -> list[int]:
 def return_to_drafting(actor: Any, statement: Statement) -> Statement:
     """Send the statement back to its pen-holders; any signatures become void (kept on record)."""
     statement = _lock(statement)
-    _require(
-        permissions.can_return_to_drafting(actor, statement),
-        _("Only the chairs of %(body)s may return it to drafting.") % {"body": statement.body},
-    )
-    if not can_proceed(statement.return_to_drafting):
-        raise Conflict(
-            _(
-                "Only a statement in consultation or sign-on can return to drafting; this one is "
-                "in %(state_label)s."
-            )
-            % {"state_label": _state_label(statement)},
-            code="transition_not_allowed",
-        )
+    policy.may_take("return_to_drafting", actor, statement).enforce()
     before = {"state": statement.state}
     statement.return_to_drafting()
     voided = _void_signatures(statement)
@@ -333,20 +273,8 @@ def public_slug(title: str, published_at: datetime) -> str:
 def publish(actor: Any, statement: Statement) -> Statement:
     """Publish the signed text with its signatories. Needs the statement's minimum signatures."""
     statement = _lock(statement)
-    _require(permissions.can_publish(actor, statement), _("Only coordinators may publish."))
-    if not can_proceed(statement.publish):
-        raise Conflict(
-            _("Only a statement in sign-on can be published; this one is in %(state_label)s.")
-            % {"state_label": _state_label(statement)},
-            code="transition_not_allowed",
-        )
-    signed = _signed_count(statement)
-    if signed < statement.min_signatures:
-        raise Conflict(
-            _("Publishing needs at least %(min_signatures)s signature(s); %(signed)s so far.")
-            % {"min_signatures": statement.min_signatures, "signed": signed},
-            code="quorum_not_met",
-        )
+    policy.may_publish(actor, statement).enforce()
+    signed = policy.signed_count(statement)
     before = {"state": statement.state}
     now = timezone.now()
     statement.publish(at=now, slug=public_slug(statement.title, now))
@@ -373,17 +301,7 @@ def publish(actor: Any, statement: Statement) -> Statement:
 def withdraw(actor: Any, statement: Statement, *, reason: str) -> Statement:
     """Abandon the statement, keeping it and the reason on the record."""
     statement = _lock(statement)
-    _require(
-        permissions.can_withdraw(actor, statement),
-        _("Only the chairs of %(body)s and coordinators may withdraw a statement.")
-        % {"body": statement.body},
-    )
-    if not can_proceed(statement.withdraw):
-        raise Conflict(
-            _("This statement is %(state_label)s and cannot be withdrawn.")
-            % {"state_label": _state_label(statement)},
-            code="transition_not_allowed",
-        )
+    policy.may_take("withdraw", actor, statement).enforce()
     if not reason.strip():
         raise Conflict(_("Give the reason for withdrawing the statement."))
     before = {"state": statement.state}
@@ -413,49 +331,6 @@ def withdraw(actor: Any, statement: Statement, *, reason: str) -> Statement:
 
 
 # --- sign-on ---------------------------------------------------------------------------------
-
-
-def _open_for_responses(actor: Any, statement: Statement, *, signing: bool = False) -> bool:
-    """Check the actor may answer the sign-on now; returns whether a signature would be late.
-
-    A published statement takes signatures (never a decline or a withdrawal) only while its
-    chairs keep it open to late signatures; the sign-on deadline no longer applies then.
-    """
-    _require(
-        permissions.can_respond_to_sign_on(actor, statement),
-        _("Only a signatory of a member delegation may sign on, decline or withdraw a signature."),
-    )
-    if statement.state == State.PUBLISHED:
-        if not signing:
-            raise Conflict(
-                _(
-                    "A signature on a published statement is final: it can be neither declined nor "
-                    "withdrawn. Only a coordinator can remove it."
-                ),
-                code="signature_final",
-            )
-        if not statement.accepts_late_signatures:
-            raise Conflict(
-                _(
-                    "This statement is published and no longer takes signatures; its chairs may "
-                    "open it to late signatures."
-                ),
-                code="late_signatures_closed",
-            )
-        return True
-    if statement.state != State.SIGN_ON:
-        raise Conflict(
-            _("This statement is not open for sign-on; it is in %(state_label)s.")
-            % {"state_label": _state_label(statement)},
-            code="transition_not_allowed",
-        )
-    deadline = statement.sign_on_deadline
-    if deadline is not None and deadline <= timezone.now():
-        raise Conflict(
-            _("Sign-on closed on %(deadline)s.") % {"deadline": format_utc(deadline)},
-            code="deadline_passed",
-        )
-    return False
 
 
 def _current_response(statement: Statement, delegation: Delegation) -> Signature | None:
@@ -490,10 +365,6 @@ def _first_response(actor: Any, statement: Statement, status: str, now: datetime
         ) from clash
 
 
-def _signed_count(statement: Statement) -> int:
-    return Signature.objects.filter(statement=statement, status=Signature.Status.SIGNED).count()
-
-
 RESPONSE_EVENTS = {
     "sign_on": Event.SIGNATURE_GIVEN,
     "decline": Event.SIGNATURE_DECLINED,
@@ -516,7 +387,7 @@ def _record_response(
     the delegation: the pen-holders' work ended at publication.
     """
     announce(statement, change=action, actor=actor, state_changed=False)
-    signed = _signed_count(statement)
+    signed = policy.signed_count(statement)
     audience = _coordinators() if late else _pen_holders(statement)
     _tell(
         RESPONSE_EVENTS[action],
@@ -555,24 +426,13 @@ def sign_on(actor: Any, statement: Statement) -> Signature:
     sign-on is closed.
     """
     statement = _lock(statement)
-    late = _open_for_responses(actor, statement, signing=True)
-    delegation = actor.delegation
+    existing = _current_response(statement, actor.delegation)
+    previous = existing.status if existing else None
+    policy.may_answer("sign_on", actor, statement, previous).enforce()
+    late = policy.is_late(statement)
     frozen = statement.frozen_revision
     assert frozen is not None, "a statement in sign-on always has a frozen revision"
     now = timezone.now()
-    existing = _current_response(statement, delegation)
-    if existing is not None and existing.status == Signature.Status.SIGNED:
-        raise Conflict(_("%(delegation)s has already signed on.") % {"delegation": delegation.name})
-    if existing is not None and existing.status == Signature.Status.REMOVED:
-        raise Conflict(
-            _(
-                "A coordinator removed the signature of %(delegation)s from this statement; it "
-                "cannot sign it again."
-            )
-            % {"delegation": delegation.name},
-            code="signature_removed",
-        )
-    previous = existing.status if existing else None
     if existing is None:
         signature = _first_response(actor, statement, Signature.Status.SIGNED, now)
     else:
@@ -601,18 +461,10 @@ def sign_on(actor: Any, statement: Statement) -> Signature:
 def decline(actor: Any, statement: Statement) -> Signature:
     """Record that the actor's delegation will not sign this statement."""
     statement = _lock(statement)
-    _open_for_responses(actor, statement)
-    delegation = actor.delegation
-    now = timezone.now()
-    existing = _current_response(statement, delegation)
-    if existing is not None and existing.status == Signature.Status.SIGNED:
-        raise Conflict(
-            _("%(delegation)s has signed on; withdraw the signature first if it should decline.")
-            % {"delegation": delegation.name}
-        )
-    if existing is not None and existing.status == Signature.Status.DECLINED:
-        raise Conflict(_("%(delegation)s has already declined.") % {"delegation": delegation.name})
+    existing = _current_response(statement, actor.delegation)
     previous = existing.status if existing else None
+    policy.may_answer("decline", actor, statement, previous).enforce()
+    now = timezone.now()
     if existing is None:
         signature = _first_response(actor, statement, Signature.Status.DECLINED, now)
     else:
@@ -629,14 +481,11 @@ def decline(actor: Any, statement: Statement) -> Signature:
 def withdraw_signature(actor: Any, statement: Statement) -> Signature:
     """Take back the actor's delegation's signature before the sign-on deadline."""
     statement = _lock(statement)
-    _open_for_responses(actor, statement)
-    delegation = actor.delegation
-    existing = _current_response(statement, delegation)
-    if existing is None or existing.status != Signature.Status.SIGNED:
-        raise Conflict(
-            _("%(delegation)s has not signed on, so there is nothing to withdraw.")
-            % {"delegation": delegation.name}
-        )
+    existing = _current_response(statement, actor.delegation)
+    policy.may_answer(
+        "withdraw_signature", actor, statement, existing.status if existing else None
+    ).enforce()
+    assert existing is not None, "only a signature can be withdrawn"
     existing.status = Signature.Status.WITHDRAWN
     existing.given_by = actor
     existing.changed_at = timezone.now()
@@ -650,24 +499,7 @@ def withdraw_signature(actor: Any, statement: Statement) -> Signature:
 
 def _set_late_signatures(actor: Any, statement: Statement, *, accepts: bool) -> Statement:
     statement = _lock(statement)
-    _require(
-        permissions.can_manage_late_signatures(actor, statement),
-        _("Only the chairs of %(body)s may open or close a statement to late signatures.")
-        % {"body": statement.body},
-    )
-    if statement.state != State.PUBLISHED:
-        raise Conflict(
-            _("Only a published statement takes late signatures; this one is in %(state_label)s.")
-            % {"state_label": _state_label(statement)},
-            code="transition_not_allowed",
-        )
-    if statement.accepts_late_signatures == accepts:
-        raise Conflict(
-            "This statement already takes late signatures."
-            if accepts
-            else "This statement does not take late signatures.",
-            code="transition_not_allowed",
-        )
+    policy.may_set_late_signatures(actor, statement, accepts=accepts).enforce()
     action = "open_late_signatures" if accepts else "close_late_signatures"
     statement.accepts_late_signatures = accepts
     statement.save(update_fields=["accepts_late_signatures", "updated_at"])
@@ -726,19 +558,7 @@ def remove_signature(
     not published, no reason is given, or the delegation has no signature on it.
     """
     statement = _lock(statement)
-    _require(
-        permissions.can_remove_signature(actor, statement),
-        _("Only coordinators may remove a signature from a published statement."),
-    )
-    if statement.state != State.PUBLISHED:
-        raise Conflict(
-            _(
-                "Only a signature on a published statement can be removed; this statement is in "
-                "%(state_label)s. Before publication, the delegation withdraws it."
-            )
-            % {"state_label": _state_label(statement)},
-            code="transition_not_allowed",
-        )
+    policy.may_remove_signatures(actor, statement).enforce()
     reason = reason.strip()
     if not reason:
         raise Conflict(_("Give the reason for removing the signature."), code="reason_required")

@@ -20,11 +20,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast
 from django.http import Http404
-from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django_fsm import can_proceed
 from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import get_objects_for_user
 
@@ -36,7 +34,7 @@ from drafts.models import Amendment, Comment, Revision, Statement
 from drafts.permissions import can_view, checker_for
 from drafts.selectors import statements_with_details
 from drafts.text import plain_text
-from workflow import permissions
+from workflow import policy
 from workflow.models import Signature
 
 State = Statement.State
@@ -403,77 +401,18 @@ def recent_published_texts(limit: int) -> list[tuple[int, str]]:
     )
 
 
-def _after_publication(
-    user: Any,
-    statement: Statement,
-    response: Signature | None,
-    checker: ObjectPermissionChecker,
-) -> set[str]:
-    """On a published statement: open or close it to late signatures (chairs), sign it late
-    (signatories of member delegations that have not signed, nor had a signature removed),
-    remove a signature (coordinators)."""
-    offered: set[str] = set()
-    if permissions.can_manage_late_signatures(user, statement, checker):
-        offered.add(
-            "close_late_signatures" if statement.accepts_late_signatures else "open_late_signatures"
-        )
-    if permissions.can_remove_signature(user, statement, checker):
-        offered.add("remove_signature")
-    status = response.status if response else None
-    if (
-        statement.accepts_late_signatures
-        and status not in (Signature.Status.SIGNED, Signature.Status.REMOVED)
-        and permissions.can_respond_to_sign_on(user, statement, checker)
-    ):
-        offered.add("sign_on")
-    return offered
-
-
 def available_actions(
     user: Any,
     statement: Statement,
     response: Signature | None,
     checker: ObjectPermissionChecker | None = None,
 ) -> set[str]:
-    """The actions to offer ``user`` as buttons: the predicate allows them and so does the state.
+    """The actions to offer ``user`` as buttons: those ``workflow.policy`` allows (its
+    ``offers``), which are exactly those the actions would carry out.
 
     ``response`` is the user's delegation's live answer to the sign-on, if any.
     """
-    checker = checker or checker_for(user)
-    if checker is None:
-        return set()
-    offered: set[str] = set()
-    steering = permissions.is_chair_of_body(user, statement, checker)
-    if steering and can_proceed(statement.open_consultation):
-        offered.add("open_consultation")
-    if steering and can_proceed(statement.open_sign_on):
-        offered.add("open_sign_on")
-    if steering and can_proceed(statement.return_to_drafting):
-        offered.add("return_to_drafting")
-    if permissions.can_withdraw(user, statement, checker) and can_proceed(statement.withdraw):
-        offered.add("withdraw")
-    if permissions.can_publish(user, statement, checker) and can_proceed(statement.publish):
-        offered.add("publish")
-    if permissions.can_edit(user, statement, checker) and statement.is_open_for_editing:
-        offered.add("edit")
-    if statement.state == State.PUBLISHED:
-        offered |= _after_publication(user, statement, response, checker)
-    deadline_open = (
-        statement.sign_on_deadline is None or statement.sign_on_deadline > timezone.now()
-    )
-    if (
-        statement.state == State.SIGN_ON
-        and deadline_open
-        and permissions.can_respond_to_sign_on(user, statement, checker)
-    ):
-        status = response.status if response else None
-        if status != Signature.Status.SIGNED:
-            offered.add("sign_on")
-        if status in (None, Signature.Status.WITHDRAWN):
-            offered.add("decline")
-        if status == Signature.Status.SIGNED:
-            offered.add("withdraw_signature")
-    return offered
+    return policy.offers(user, statement, response, checker or checker_for(user))
 
 
 def statements_listed_for(
