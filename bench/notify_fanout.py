@@ -577,12 +577,16 @@ def ours_round(fleet: Fleet, sends: SendLog, scene: Scene, number: int, timeout:
     """Sign on (even numbers) or withdraw (odd): t0 at commit, before the action's callbacks."""
     from django.db import transaction
 
+    from delegations import two_factor
     from workflow import actions
     from workflow.live import statement_group
 
+    def sign(person: Any, statement: Any) -> Any:
+        return actions.sign_on(person, statement, proof=two_factor.operator_proof(person))
+
     act: Callable[[Any, Any], Any]
     change = "sign_on" if number % 2 == 0 else "withdraw_signature"
-    act = actions.sign_on if number % 2 == 0 else actions.withdraw_signature
+    act = sign if number % 2 == 0 else actions.withdraw_signature
     current = fleet.start_round("ours", change)
     since = sends.mark()
 

@@ -172,6 +172,7 @@ def together(
 
 
 def ours_round(signatories: list[Any], statement_id: int, lanes: int) -> float:
+    from delegations import two_factor
     from drafts.models import Statement
     from workflow import actions
     from workflow.models import Signature
@@ -180,7 +181,7 @@ def ours_round(signatories: list[Any], statement_id: int, lanes: int) -> float:
         return Statement.objects.get(pk=statement_id)
 
     def act(statement: Any, person: Any) -> None:
-        actions.sign_on(person, statement)
+        actions.sign_on(person, statement, proof=two_factor.operator_proof(person))
 
     seconds, errors = together(signatories, lanes, prepare_lane, act)
     if errors:

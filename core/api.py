@@ -108,7 +108,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(str(exc) or _("Not found."))
     elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied(str(exc) or _("You may not do this."))
+        exc = exceptions.PermissionDenied(
+            str(exc) or _("You may not do this."), code=getattr(exc, "code", None)
+        )
     if isinstance(exc, exceptions.ValidationError):
         response = invalid(_flatten(exc.detail))
         return response

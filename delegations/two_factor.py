@@ -23,6 +23,7 @@ import hmac
 import re
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -32,6 +33,7 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.models import Session
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -138,8 +140,7 @@ def signature_needs_code(request: HttpRequest) -> bool:
     """
     if not session_is_verified(request.session):
         return False
-    age = last_check_age(request.session)
-    return age is None or age > settings.ACCORD_SIGNATURE_REAUTH_SECONDS
+    return not is_fresh(proof_from_session(request))
 
 
 # --- checking a code --------------------------------------------------------------------
@@ -206,6 +207,104 @@ def refresh_check(request: HttpRequest, code: str) -> Device | None:
 
 def same_code(given: str, expected: str) -> bool:
     return hmac.compare_digest(normalise_code(given), normalise_code(expected))
+
+
+# --- proving a second factor to commit a state ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Proof:
+    """That a person proved their second factor, and when: what an action that commits a
+    state (a signature) takes as an argument. The transports obtain it (``proof_from_session``,
+    ``proof_from_code``); ``accept`` alone says whether it is enough."""
+
+    person_id: int
+    proved_at: float | None  # seconds since the epoch of the last device check; None: never
+    by_code: bool = False  # a code given for this very action, not a session's earlier one
+    by_operator: bool = False  # see ``operator_proof``
+
+
+class SecondFactorRefused(PermissionDenied):
+    """The proof is not enough for committing a state (403, ``second_factor_required``): no
+    current check of the person's device, or a role that needs a device and has none."""
+
+    def __init__(self, message: str, *, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def proof_from_code(person: AbstractBaseUser, code: str) -> Proof:
+    """Check ``code`` on the person's devices; raises ``WrongCode`` if it is not current."""
+    if device_for_code(person, code) is None:
+        raise WrongCode(_("That two-factor code did not work."))
+    return Proof(int(person.pk), time.time(), by_code=True)
+
+
+def proof_from_session(request: HttpRequest, code: str = "") -> Proof:
+    """What a logged-in browser session proves: a ``code`` typed now (checked, and the session's
+    time of the last check refreshed; ``WrongCode`` if it fails), else the session's own last
+    check, if it has one."""
+    person_id = int(str(request.user.pk))
+    if normalise_code(code):
+        if refresh_check(request, code) is None:
+            raise WrongCode(_("That two-factor code did not work."))
+        return Proof(person_id, time.time(), by_code=True)
+    at = request.session.get(SECOND_FACTOR_AT) if session_is_verified(request.session) else None
+    return Proof(person_id, at if isinstance(at, int | float) else None)
+
+
+def proof_without_code(person: AbstractBaseUser) -> Proof:
+    """No device check at all: enough only for someone who has no device and whose role does
+    not require one (an installation that requires nobody to use one)."""
+    return Proof(int(person.pk), None)
+
+
+# A code given for an action proves the person for that action, whatever the limit on a
+# session's earlier check: the proof is made and weighed within one request.
+CODE_PROOF_SECONDS = 300
+
+
+def is_fresh(proof: Proof) -> bool:
+    """Whether the device check behind ``proof`` is recent enough to commit a state: a code
+    given for the action, or a session's check within ``ACCORD_SIGNATURE_REAUTH_SECONDS``."""
+    if proof.proved_at is None:
+        return False
+    limit = CODE_PROOF_SECONDS if proof.by_code else settings.ACCORD_SIGNATURE_REAUTH_SECONDS
+    return time.time() - proof.proved_at <= limit
+
+
+def operator_proof(person: AbstractBaseUser) -> Proof:
+    """For management commands that act for people (the demo's and the benchmarks' data): the
+    installation's operator, who holds the database, vouches. No request can obtain one."""
+    return Proof(int(person.pk), None, by_operator=True)
+
+
+def accept(person: Any, proof: Proof) -> None:
+    """Whether ``proof`` lets ``person`` commit a state now; raises ``SecondFactorRefused``.
+
+    Someone with a device proved it within ``ACCORD_SIGNATURE_REAUTH_SECONDS``; someone without
+    one needs none, unless their role requires it (then they set it up first).
+    """
+    if proof.person_id != person.pk:
+        raise SecondFactorRefused(
+            _("That proof of a second factor is someone else's."), code="second_factor_required"
+        )
+    if proof.by_operator:
+        return
+    if has_device(person):
+        if not is_fresh(proof):
+            raise SecondFactorRefused(
+                _(
+                    "Signing needs a current code from your authenticator app (or a recovery "
+                    "code): your last one was given too long ago. Nothing was signed."
+                ),
+                code="second_factor_required",
+            )
+    elif required_for(person):
+        raise SecondFactorRefused(
+            _("Set up two-factor authentication on your profile before signing."),
+            code="second_factor_required",
+        )
 
 
 # --- the gates --------------------------------------------------------------------------

@@ -38,7 +38,7 @@ from drafts.models import Amendment, Comment, Revision, RevisionParagraph, State
 from notifications.models import Notification
 from tests.api import test_permission_matrix as api_matrix
 from tests.api.conftest import api_client_for
-from tests.conftest import TEXT, StatementMaker, client_for, later
+from tests.conftest import TEXT, StatementMaker, client_for, later, proof_for
 from tests.drafts import test_discussion_matrix as discussion
 from tests.workflow import test_permission_matrix as pages
 from workflow import actions, exports
@@ -712,7 +712,7 @@ def world(
             actions.return_to_drafting(chair, statement)
         elif state in ("sign_on", "published"):
             actions.open_sign_on(chair, statement, deadline=later())
-            actions.sign_on(third_signatory, statement)
+            actions.sign_on(third_signatory, statement, proof=proof_for(third_signatory))
             if state == "published":
                 actions.publish(coordinator, statement)
         elif state == "withdrawn":

@@ -30,7 +30,7 @@ from drafts import actions as drafts_actions
 from drafts.models import Amendment, RevisionParagraph, Statement
 from notifications.email import digest_email, notification_email
 from notifications.models import Notification
-from tests.conftest import TEXT, client_for, delegation, later
+from tests.conftest import TEXT, client_for, delegation, later, proof_for
 from workflow import actions, exports, selectors
 
 PAYLOADS = [
@@ -200,8 +200,8 @@ def scene(
         published = start()
         consult(published)
         actions.open_sign_on(chair, published, deadline=later(7))
-        actions.sign_on(voice, published)
-        actions.sign_on(third_signatory, published)
+        actions.sign_on(voice, published, proof=proof_for(voice))
+        actions.sign_on(third_signatory, published, proof=proof_for(third_signatory))
         actions.publish(coordinator, published)
         actions.remove_signature(coordinator, published, delegation("FR"), reason=payload)
         withdrawn = start()

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from audit.actions import record
 from core.errors import Conflict
+from delegations import two_factor
 from delegations.actions import delegation_of
 from delegations.models import Body, Delegation, User
 from drafts import actions as drafts_actions
@@ -416,8 +417,12 @@ def _record_response(
 
 
 @transaction.atomic
-def sign_on(actor: Any, statement: Statement) -> Signature:
+def sign_on(actor: Any, statement: Statement, *, proof: two_factor.Proof) -> Signature:
     """Sign the frozen revision for the actor's delegation.
+
+    A signature commits a state: ``proof`` shows the actor proved their second factor
+    recently enough (``delegations.two_factor.accept``; ``SecondFactorRefused``, 403, if not),
+    whichever way the signature arrives.
 
     In sign-on, or after publication while the statement takes late signatures: the same
     revision and hash either way, and a signature given after publication is a late one.
@@ -429,6 +434,7 @@ def sign_on(actor: Any, statement: Statement) -> Signature:
     existing = _current_response(statement, actor.delegation)
     previous = existing.status if existing else None
     policy.may_answer("sign_on", actor, statement, previous).enforce()
+    two_factor.accept(actor, proof)
     late = policy.is_late(statement)
     frozen = statement.frozen_revision
     assert frozen is not None, "a statement in sign-on always has a frozen revision"

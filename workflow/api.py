@@ -407,45 +407,25 @@ class AnswerInput(StrictSerializer):
     )
 
 
-def _check_second_factor_for_signature(request: Request, code: str) -> None:
-    """A signature commits a state, so it needs a recent second factor, as on the page.
+def _proof_for_signature(request: Request, code: str) -> two_factor.Proof:
+    """What the request proves of its sender's second factor, for ``sign_on`` to weigh.
 
-    By session: a current ``code`` when the session's last check is too old (it refreshes
-    the check). By API token: a current ``code`` every time, if the token's owner has a
-    device (a token is a long-lived secret kept by a program; on its own it must not commit
-    a state), and a required role without a device cannot sign until they set one up.
-    Raises ``PermissionDenied`` (403) with ``second_factor_required`` or
-    ``second_factor_invalid``; a right code changes nothing else.
+    By session: a ``code`` sent now, else the session's last check (so a session whose last
+    code is too old sends a current one). By API token: only a ``code`` sent now (a token is a
+    long-lived secret kept by a program; on its own it must not commit a state). A wrong code
+    is 403 ``second_factor_invalid``; nothing else changes.
     """
-    person = request.user
-    if isinstance(request.auth, ApiToken):
-        needed = two_factor.has_device(person)
-        if not needed and two_factor.required_for(person):
-            raise exceptions.PermissionDenied(
-                _("Set up two-factor authentication on your profile before signing."),
-                code="second_factor_required",
-            )
-    else:
-        needed = two_factor.signature_needs_code(request._request)
-    if not needed:
-        return
-    if not code.strip():
-        raise exceptions.PermissionDenied(
-            _(
-                "Signing needs a current two-factor code: send it as `code` with the "
-                "`sign_on` action. Nothing was signed."
-            ),
-            code="second_factor_required",
-        )
-    if isinstance(request.auth, ApiToken):
-        accepted = two_factor.device_for_code(person, code) is not None
-    else:
-        accepted = two_factor.refresh_check(request._request, code) is not None
-    if not accepted:
+    try:
+        if isinstance(request.auth, ApiToken):
+            if two_factor.normalise_code(code):
+                return two_factor.proof_from_code(request.user, code)
+            return two_factor.proof_without_code(request.user)
+        return two_factor.proof_from_session(request._request, code)
+    except two_factor.WrongCode as wrong:
         raise exceptions.PermissionDenied(
             _("That two-factor code did not work, so nothing was signed."),
             code="second_factor_invalid",
-        )
+        ) from wrong
 
 
 class RemovalInput(StrictSerializer):
@@ -475,9 +455,11 @@ class SignatureList(APIView):
         statement = selectors.statement_for(request.user, pk)
         given = AnswerInput(data=request.data)
         given.is_valid(raise_exception=True)
-        if given.validated_data["action"] == "sign_on":
-            _check_second_factor_for_signature(request, given.validated_data.get("code", ""))
-        signature = getattr(actions, given.validated_data["action"])(request.user, statement)
+        answer = given.validated_data["action"]
+        more: dict[str, Any] = {}
+        if answer == "sign_on":
+            more["proof"] = _proof_for_signature(request, given.validated_data.get("code", ""))
+        signature = getattr(actions, answer)(request.user, statement, **more)
         return Response(SignatureSerializer(signature).data)
 
 

@@ -310,13 +310,19 @@ def act(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     """Run one of ``STEPS`` on the statement; a form error re-renders the page with 400."""
     statement = selectors.statement_for(request.user, pk)
     action = STEPS[step]
-    # A signature commits a state: a session whose last code is too old gives a current one
-    # with it. Without it (or with a wrong one) nothing is signed: 403 and the form again.
-    if (
-        step == "sign_on"
-        and two_factor.signature_needs_code(request)
-        and two_factor.refresh_check(request, request.POST.get("code", "")) is None
-    ):
+    form = action.form(request.POST)
+    if not form.is_valid():
+        context = _statement_context(request, statement, checker_for(request.user), **{step: form})
+        context["failed_step"] = step
+        return render(request, "workflow/statement.html", context, status=400)
+    given = dict(form.cleaned_data)
+    try:
+        if step == "sign_on":
+            # A signature commits a state: the session's last code, or one typed with it, is
+            # the proof the action weighs. Not enough (or a wrong code): 403, the form again.
+            given["proof"] = two_factor.proof_from_session(request, request.POST.get("code", ""))
+        action.run(request.user, statement, **given)
+    except (two_factor.WrongCode, two_factor.SecondFactorRefused) as refused:
         context = _statement_context(request, statement, checker_for(request.user))
         context["failed_step"] = step
         context["sign_code_error"] = (
@@ -324,19 +330,10 @@ def act(request: HttpRequest, pk: int, step: str) -> HttpResponse:
                 "That code did not work, so nothing was signed. Type the code your app "
                 "shows now; after several wrong codes, wait a few seconds between tries."
             )
-            if request.POST.get("code", "").strip()
-            else _(
-                "Signing needs a current code from your authenticator app (or a recovery "
-                "code): your last one was given too long ago. Nothing was signed."
-            )
+            if isinstance(refused, two_factor.WrongCode)
+            else str(refused)
         )
         return render(request, "workflow/statement.html", context, status=403)
-    form = action.form(request.POST)
-    if not form.is_valid():
-        context = _statement_context(request, statement, checker_for(request.user), **{step: form})
-        context["failed_step"] = step
-        return render(request, "workflow/statement.html", context, status=400)
-    action.run(request.user, statement, **form.cleaned_data)
     messages.success(request, action.done)
     return redirect("workflow:statement", pk=statement.pk)
 

@@ -16,7 +16,7 @@ from delegations import actions as delegation_actions
 from delegations.models import Delegation, User
 from drafts.models import Statement
 from tests.api.conftest import api_client_for
-from tests.conftest import StatementMaker, person
+from tests.conftest import StatementMaker, person, proof_for
 from tests.drafts.test_query_counts import grow
 from tests.workflow.test_query_counts import assert_fixed_cost, report
 from workflow import actions
@@ -101,7 +101,8 @@ def test_the_signature_list_costs_the_same_for_3_and_30_signatures(
     def sign(count: int) -> dict[str, tuple[int, list[str]]]:
         for code in codes[:count]:
             if not statement.signatures.filter(delegation__code=code).exists():
-                actions.sign_on(signatory_of(code), statement)
+                signer = signatory_of(code)
+                actions.sign_on(signer, statement, proof=proof_for(signer))
         return {f"signatures as {role}": api_queries(c, url) for role, c in clients.items()}
 
     small = sign(3)

@@ -22,7 +22,7 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from drafts import actions
 from drafts.models import Amendment, Comment, RevisionParagraph, Statement
-from tests.conftest import StatementMaker, client_for, later
+from tests.conftest import StatementMaker, client_for, later, proof_for
 from tests.workflow.test_permission_matrix import MEMBERS, PEN, ROLES, STATES, STEERING
 from workflow import actions as workflow_actions
 
@@ -99,7 +99,9 @@ def discussed(
             workflow_actions.return_to_drafting(chair, statement)
         elif state in ("sign_on", "published"):
             workflow_actions.open_sign_on(chair, statement, deadline=later())
-            workflow_actions.sign_on(cast["pen_signatory"], statement)
+            workflow_actions.sign_on(
+                cast["pen_signatory"], statement, proof=proof_for(cast["pen_signatory"])
+            )
             if state == "published":
                 workflow_actions.publish(coordinator, statement)
         elif state == "withdrawn":

@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, Page, expect
 from delegations.models import User
 from drafts import actions as draft_actions
 from drafts.models import Amendment, RevisionParagraph, Statement
-from tests.conftest import TEXT, StatementMaker
+from tests.conftest import TEXT, StatementMaker, proof_for
 from tests.e2e.axe import AxeResult, run_axe, table
 from tests.e2e.conftest import ARTIFACTS, person_in, report
 from workflow import actions
@@ -98,7 +98,7 @@ def world(
 
     published = make_statement(Statement.State.PUBLISHED, title="Published on journalists")
     published = actions.open_late_signatures(chair, published)
-    actions.sign_on(other_signatory, published)
+    actions.sign_on(other_signatory, published, proof=proof_for(other_signatory))
 
     withdrawn = make_statement(Statement.State.WITHDRAWN, title="Withdrawn on filtering")
     return World(draft, consultation, sign_on, published, withdrawn)

@@ -22,7 +22,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from delegations.models import User
 from drafts.models import RevisionParagraph, Statement
-from tests.conftest import StatementMaker, delegation, person
+from tests.conftest import StatementMaker, delegation, person, proof_for
 from tests.e2e.conftest import ARTIFACTS, person_in, screenshot
 from workflow import actions
 
@@ -251,8 +251,8 @@ def signed_by_three(
     """In sign-on, signed by France, Kenya and Canada. Built before the browser starts:
     actions run in a plain thread, as in a request."""
     statement = make_statement(Statement.State.SIGN_ON, title="Joint statement on shutdowns")
-    actions.sign_on(other_signatory, statement)
-    actions.sign_on(pen_signatory, statement)
+    actions.sign_on(other_signatory, statement, proof=proof_for(other_signatory))
+    actions.sign_on(pen_signatory, statement, proof=proof_for(pen_signatory))
     return statement
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from delegations.models import User
 from notifications.actions import notify
 from notifications.models import Event, Notification
-from tests.conftest import StatementMaker, client_for, later
+from tests.conftest import StatementMaker, client_for, later, proof_for
 from workflow import actions
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +62,7 @@ def test_a_signature_tells_the_chair(
     make_statement: StatementMaker, chair: User, other_signatory: User
 ) -> None:
     statement = make_statement("sign_on")
-    actions.sign_on(other_signatory, statement)
+    actions.sign_on(other_signatory, statement, proof=proof_for(other_signatory))
     notice = Notification.objects.get(
         recipient=chair, event="signature_given", actor=other_signatory
     )
@@ -76,7 +76,7 @@ def test_the_centre_lists_filters_and_marks_read(
 ) -> None:
     statement = make_statement("consultation")
     actions.open_sign_on(chair, statement, deadline=later())
-    actions.sign_on(other_signatory, statement)
+    actions.sign_on(other_signatory, statement, proof=proof_for(other_signatory))
     client = client_for(pen_signatory)
     page = client.get(reverse("notifications:centre")).content.decode()
     assert "Sign-on opened" in page and "Signature given" in page

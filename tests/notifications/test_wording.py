@@ -31,7 +31,7 @@ from notifications.actions import notify
 from notifications.email import digest_email, notification_email
 from notifications.models import Event, Notification
 from notifications.wording import QUOTE_LENGTH, DetailCode, detail, detail_text
-from tests.conftest import TEXT, StatementMaker, client_for, delegation
+from tests.conftest import TEXT, StatementMaker, client_for, delegation, proof_for
 from workflow import actions
 from workflow.deadlines import send_deadline_notices
 
@@ -103,14 +103,16 @@ def _published(make: StatementMaker, cast: dict[str, User]) -> User:
 
 
 def _signed(make: StatementMaker, cast: dict[str, User]) -> User:
-    actions.sign_on(cast["other_signatory"], make("sign_on"))  # after France
+    actions.sign_on(
+        cast["other_signatory"], make("sign_on"), proof=proof_for(cast["other_signatory"])
+    )  # after France
     return cast["pen_signatory"]
 
 
 def _signed_late(make: StatementMaker, cast: dict[str, User]) -> User:
     statement = make("published")
     actions.open_late_signatures(cast["chair"], statement)
-    actions.sign_on(cast["other_signatory"], statement)
+    actions.sign_on(cast["other_signatory"], statement, proof=proof_for(cast["other_signatory"]))
     return cast["coordinator"]
 
 

@@ -15,7 +15,7 @@ from core.errors import Conflict
 from delegations.models import User
 from drafts.models import Statement
 from drafts.permissions import can_view
-from tests.conftest import StatementMaker, later
+from tests.conftest import StatementMaker, later, proof_for
 from workflow import actions
 from workflow.models import Signature
 
@@ -105,7 +105,7 @@ def test_a_signature_binds_to_the_frozen_revision_and_its_hash(
     make_statement: StatementMaker, pen_signatory: User
 ) -> None:
     statement = make_statement(State.SIGN_ON)
-    signature = actions.sign_on(pen_signatory, statement)
+    signature = actions.sign_on(pen_signatory, statement, proof=proof_for(pen_signatory))
     frozen = statement.frozen_revision
     assert frozen is not None
     assert signature.delegation.code == "CA"
@@ -126,7 +126,7 @@ def test_a_delegation_signs_only_once(
     make_statement: StatementMaker, pen_signatory: User, pen_delegate: User
 ) -> None:
     statement = make_statement(State.SIGN_ON)
-    actions.sign_on(pen_signatory, statement)
+    actions.sign_on(pen_signatory, statement, proof=proof_for(pen_signatory))
     second_signatory = pen_signatory.__class__.objects.create_user(
         "second.ca@example.org",
         "x",
@@ -138,7 +138,7 @@ def test_a_delegation_signs_only_once(
 
     sync_groups(second_signatory)
     with pytest.raises(Conflict, match="Canada has already signed on"):
-        actions.sign_on(second_signatory, statement)
+        actions.sign_on(second_signatory, statement, proof=proof_for(second_signatory))
     assert statement.signatures.filter(delegation__code="CA").count() == 1
 
 
@@ -150,7 +150,7 @@ def test_signing_after_the_deadline_says_when_it_closed(
     Statement.objects.filter(pk=statement.pk).update(sign_on_deadline=closed)
     expected = f"Sign-on closed on {closed.day} {closed:%b %Y %H:%M} UTC."
     with pytest.raises(Conflict) as refusal:
-        actions.sign_on(pen_signatory, statement)
+        actions.sign_on(pen_signatory, statement, proof=proof_for(pen_signatory))
     assert refusal.value.message == expected
     assert not statement.signatures.filter(delegation__code="CA").exists()
 
@@ -162,7 +162,10 @@ def test_decline_then_sign_then_withdraw(
     assert actions.decline(other_signatory, statement).status == Signature.Status.DECLINED
     with pytest.raises(Conflict, match="already declined"):
         actions.decline(other_signatory, statement)
-    assert actions.sign_on(other_signatory, statement).status == Signature.Status.SIGNED
+    assert (
+        actions.sign_on(other_signatory, statement, proof=proof_for(other_signatory)).status
+        == Signature.Status.SIGNED
+    )
     with pytest.raises(Conflict, match="withdraw the signature first"):
         actions.decline(other_signatory, statement)
     withdrawn = actions.withdraw_signature(other_signatory, statement)
@@ -177,7 +180,7 @@ def test_returning_to_drafting_voids_signatures_but_keeps_them(
     make_statement: StatementMaker, chair: User, pen_signatory: User
 ) -> None:
     statement = make_statement(State.SIGN_ON)
-    actions.sign_on(pen_signatory, statement)
+    actions.sign_on(pen_signatory, statement, proof=proof_for(pen_signatory))
     actions.return_to_drafting(chair, statement)
     statement.refresh_from_db()
     assert statement.state == State.DRAFT
@@ -189,7 +192,10 @@ def test_returning_to_drafting_voids_signatures_but_keeps_them(
     # A second sign-on round starts afresh: the void signatures don't block new ones.
     actions.open_consultation(chair, statement, deadline=None)
     actions.open_sign_on(chair, statement, deadline=later())
-    assert actions.sign_on(pen_signatory, statement).status == Signature.Status.SIGNED
+    assert (
+        actions.sign_on(pen_signatory, statement, proof=proof_for(pen_signatory)).status
+        == Signature.Status.SIGNED
+    )
     assert statement.signatures.count() == 3
 
 
@@ -201,7 +207,7 @@ def test_publishing_needs_the_minimum_signatures(
         actions.publish(coordinator, statement)
     statement.refresh_from_db()
     assert statement.state == State.SIGN_ON
-    actions.sign_on(pen_signatory, statement)
+    actions.sign_on(pen_signatory, statement, proof=proof_for(pen_signatory))
     actions.publish(coordinator, statement)
     statement.refresh_from_db()
     assert statement.state == State.PUBLISHED
@@ -269,7 +275,7 @@ def test_a_delegation_that_leaves_stops_seeing_unpublished_work(
     assert not can_view(other_signatory, statement)
     assert not statements_visible_to(other_signatory).exists()
     with pytest.raises(PermissionDenied):
-        actions.sign_on(other_signatory, statement)
+        actions.sign_on(other_signatory, statement, proof=proof_for(other_signatory))
 
 
 def test_publication_gives_a_permanent_address_with_the_date_and_title(

@@ -14,7 +14,7 @@ from django.utils import translation
 from config.asgi import application
 from delegations.models import User
 from drafts.models import Statement
-from tests.conftest import StatementMaker, client_for, later
+from tests.conftest import StatementMaker, client_for, later, proof_for
 from workflow import actions
 from workflow.models import Viewer
 
@@ -93,7 +93,8 @@ async def test_viewers_see_signatures_and_each_other_live(
         (chair.full_name, "Germany")
     ]
 
-    await database_sync_to_async(actions.sign_on)(other_signatory, statement)
+    proof = await database_sync_to_async(proof_for)(other_signatory)
+    await database_sync_to_async(actions.sign_on)(other_signatory, statement, proof=proof)
     change = await until(chair_page, "statement")
     assert change["change"] == "sign_on"
     assert change["signed"] == 2  # France in the fixture, and now Kenya

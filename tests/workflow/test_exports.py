@@ -26,7 +26,7 @@ from delegations.models import Body, User
 from drafts import actions as drafts_actions
 from drafts.models import Revision, Statement
 from drafts.text import plain_text
-from tests.conftest import StatementMaker, client_for, delegation, later, person
+from tests.conftest import StatementMaker, client_for, delegation, later, person, proof_for
 from workflow import actions, exports, selectors
 from workflow.models import Signature
 
@@ -108,7 +108,8 @@ def published(plenary: Body, pen_delegate: User, chair: User, coordinator: User)
     drafts_actions.save_revision(pen_delegate, statement, text=TEXT, base=current(statement))
     statement = walk_to_sign_on(Statement.objects.get(pk=statement.pk), chair)
     for code in SIGNERS:
-        actions.sign_on(signatory_of(code), statement)
+        signer = signatory_of(code)
+        actions.sign_on(signer, statement, proof=proof_for(signer))
     return actions.publish(coordinator, statement)
 
 
@@ -554,7 +555,8 @@ def signed_by(plenary: Body, pen_delegate: User, chair: User, coordinator: User)
         )
         with transaction.atomic():
             for code in codes:
-                actions.sign_on(signatory_of(code, f"by{count}"), statement)
+                signer = signatory_of(code, f"by{count}")
+                actions.sign_on(signer, statement, proof=proof_for(signer))
         return actions.publish(coordinator, statement)
 
     return make

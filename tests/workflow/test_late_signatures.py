@@ -14,7 +14,7 @@ from core.errors import Conflict
 from delegations.models import User
 from drafts.models import Statement
 from notifications.models import Event, Notification
-from tests.conftest import StatementMaker, client_for, delegation, person
+from tests.conftest import StatementMaker, client_for, delegation, person, proof_for
 from workflow import actions, selectors
 from workflow.models import Signature
 
@@ -147,7 +147,7 @@ def test_who_may_sign_late(
     # France signed before publication: signing again is refused.
     france = Signature.objects.get(statement=statement, delegation__code="FR")
     with pytest.raises(Conflict, match="already signed"):
-        actions.sign_on(france.given_by, statement)
+        actions.sign_on(france.given_by, statement, proof=proof_for(france.given_by))
     assert sign_late(client_for(cast["pen_signatory"]), statement).status_code == 302
 
 
@@ -156,7 +156,7 @@ def test_no_decline_or_withdrawal_after_publication(
 ) -> None:
     statement = make_statement(State.PUBLISHED)
     actions.open_late_signatures(chair, statement)
-    actions.sign_on(other_signatory, statement)
+    actions.sign_on(other_signatory, statement, proof=proof_for(other_signatory))
     for step, who in (("withdraw_signature", third_signatory), ("decline", other_signatory)):
         response = client_for(who).post(reverse(f"workflow:{step}", args=[statement.pk]))
         assert response.status_code == 409, step
@@ -172,7 +172,7 @@ def test_a_delegation_that_declined_in_sign_on_may_sign_late(
     coordinator = User.objects.get(role=User.Role.COORDINATOR)
     statement = actions.publish(coordinator, statement)
     actions.open_late_signatures(chair, statement)
-    signature = actions.sign_on(other_signatory, statement)
+    signature = actions.sign_on(other_signatory, statement, proof=proof_for(other_signatory))
     assert signature.status == Signature.Status.SIGNED
     assert signature.is_late
 
@@ -199,7 +199,7 @@ def test_buttons_offered_after_publication(
     page = client_for(other_signatory).get(reverse("workflow:statement", args=[statement.pk]))
     assert b">Sign on</button>" in page.content
     assert b"takes late signatures" in page.content
-    actions.sign_on(other_signatory, statement)
+    actions.sign_on(other_signatory, statement, proof=proof_for(other_signatory))
     assert offered(other_signatory) == set()
 
 
@@ -222,7 +222,7 @@ def test_a_coordinator_removes_a_signature_with_a_reason_on_the_record(
 ) -> None:
     statement = make_statement(State.PUBLISHED)
     actions.open_late_signatures(chair, statement)
-    actions.sign_on(other_signatory, statement)
+    actions.sign_on(other_signatory, statement, proof=proof_for(other_signatory))
     assert "Joint statement of 2 members" in public_page(statement)
 
     done = remove(client_for(coordinator), statement, "FR", "  Signed by mistake.  ")
@@ -315,4 +315,4 @@ def test_late_signatories_must_be_of_a_member_delegation(
     assert left is not None
     signatory = person("signatory.xo@example.org", User.Role.SIGNATORY, left)
     with pytest.raises(PermissionDenied):
-        actions.sign_on(signatory, statement)
+        actions.sign_on(signatory, statement, proof=proof_for(signatory))

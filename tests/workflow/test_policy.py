@@ -15,7 +15,7 @@ from core.errors import Conflict
 from core.policy import Refusal
 from delegations.models import Delegation
 from drafts.models import Statement
-from tests.conftest import StatementMaker, later
+from tests.conftest import StatementMaker, later, proof_for
 from tests.workflow.test_permission_matrix import ROLES, STATES
 from workflow import actions, policy
 from workflow.models import Signature
@@ -31,7 +31,7 @@ RUN: dict[str, Callable[[Any, Statement], Any]] = {
     "return_to_drafting": actions.return_to_drafting,
     "withdraw": lambda u, s: actions.withdraw(u, s, reason="Overtaken by events."),
     "publish": actions.publish,
-    "sign_on": actions.sign_on,
+    "sign_on": lambda u, s: actions.sign_on(u, s, proof=proof_for(u)),
     "decline": actions.decline,
     "withdraw_signature": actions.withdraw_signature,
     "open_late_signatures": actions.open_late_signatures,

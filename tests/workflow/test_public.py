@@ -18,7 +18,7 @@ from delegations import actions as delegation_actions
 from delegations.models import Body, User
 from drafts.models import Revision, Statement
 from drafts.text import content_hash, words_hash
-from tests.conftest import TEXT, StatementMaker, client_for, delegation, person
+from tests.conftest import TEXT, StatementMaker, client_for, delegation, person, proof_for
 from workflow import actions
 from workflow.models import Signature
 
@@ -235,12 +235,12 @@ def test_the_page_shows_the_text_the_signatories_and_the_hash(
     statement = make_statement(State.SIGN_ON)
     for code in ("NL", "AR", "MV"):
         signer = person(f"s.{code.lower()}@example.org", User.Role.SIGNATORY, delegation(code))
-        actions.sign_on(signer, statement)
+        actions.sign_on(signer, statement, proof=proof_for(signer))
     coordinator = User.objects.get(role=User.Role.COORDINATOR)
     statement = actions.publish(coordinator, statement)
     actions.open_late_signatures(chair, statement)
     korea = person("s.kr@example.org", User.Role.SIGNATORY, delegation("KR"))
-    late = actions.sign_on(korea, statement)
+    late = actions.sign_on(korea, statement, proof=proof_for(korea))
 
     page = client_for(None).get(reverse("workflow:public_detail", args=[statement.slug]))
     html = page.content.decode()

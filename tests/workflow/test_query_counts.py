@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from delegations.models import Body, Delegation, User
 from drafts.models import Statement
-from tests.conftest import TEXT, StatementMaker, client_for, delegation, later, person
+from tests.conftest import TEXT, StatementMaker, client_for, delegation, later, person, proof_for
 from workflow import actions, selectors
 
 State = Statement.State
@@ -86,7 +86,7 @@ def add_batch(
     for statement in (consultation_ca, consultation_de, sign_on):
         actions.open_consultation(chair, statement, deadline=later(10))
     actions.open_sign_on(chair, sign_on, deadline=later(7))
-    actions.sign_on(third_signatory, sign_on)
+    actions.sign_on(third_signatory, sign_on, proof=proof_for(third_signatory))
     return [draft_ca, draft_de, consultation_ca, consultation_de, sign_on]
 
 
@@ -186,10 +186,10 @@ def test_statement_page_costs_the_same_for_3_and_30_signatures(
         return counts
 
     for signer in signers[:2]:
-        actions.sign_on(signer, statement)
+        actions.sign_on(signer, statement, proof=proof_for(signer))
     small = measure(3)
     for signer in signers[2:]:
-        actions.sign_on(signer, statement)
+        actions.sign_on(signer, statement, proof=proof_for(signer))
     large = measure(30)
 
     measured = {label: (small[label], large[label]) for label in small}

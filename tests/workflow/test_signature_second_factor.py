@@ -13,7 +13,14 @@ from delegations import two_factor
 from delegations.models import User
 from drafts.models import Statement
 from tests.api.conftest import api_client_for, token_client_for
-from tests.conftest import StatementMaker, client_for, second_factor_device, totp_code
+from tests.conftest import (
+    StatementMaker,
+    client_for,
+    proof_for,
+    second_factor_device,
+    totp_code,
+)
+from workflow import actions
 from workflow.models import Signature
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +118,43 @@ def test_a_token_signs_only_with_a_current_code(
     assert declined.status_code == 200
     given = client.post(url, {"action": "sign_on", "code": totp_code(device)}, format="json")
     assert given.status_code == 200 and signed(statement, other_signatory)
+
+
+def test_the_action_itself_weighs_the_proof_whoever_calls_it(
+    make_statement: StatementMaker, other_signatory: User, pen_signatory: User
+) -> None:
+    """A signature arriving by a new way (a command, the admin, a socket) is held to the same
+    rule: the action refuses a missing, stale or borrowed proof, and signs with a current one."""
+    statement = make_statement(Statement.State.SIGN_ON)
+    device = second_factor_device(other_signatory)
+    assert device is not None
+    refusals = {
+        "none": two_factor.proof_without_code(other_signatory),
+        "stale": two_factor.Proof(other_signatory.pk, time.time() - 901),
+        "borrowed": proof_for(pen_signatory),
+    }
+    for name, proof in refusals.items():
+        with pytest.raises(two_factor.SecondFactorRefused) as refused:
+            actions.sign_on(other_signatory, statement, proof=proof)
+        assert refused.value.code == "second_factor_required", name
+        assert not signed(statement, other_signatory), name
+    current = two_factor.proof_from_code(other_signatory, totp_code(device))
+    actions.sign_on(other_signatory, statement, proof=current)
+    assert signed(statement, other_signatory)
+    # A code is a proof only if it is right (and not spent already).
+    with pytest.raises(two_factor.WrongCode):
+        two_factor.proof_from_code(other_signatory, totp_code(device))
+
+
+def test_a_required_role_without_a_device_cannot_sign_until_it_sets_one_up(
+    make_statement: StatementMaker, other_signatory: User
+) -> None:
+    statement = make_statement(Statement.State.SIGN_ON)
+    assert two_factor.required_for(other_signatory)
+    assert not two_factor.has_device(other_signatory)
+    with pytest.raises(two_factor.SecondFactorRefused) as refused:
+        actions.sign_on(
+            other_signatory, statement, proof=two_factor.proof_without_code(other_signatory)
+        )
+    assert "Set up two-factor authentication" in str(refused.value)
+    assert not signed(statement, other_signatory)

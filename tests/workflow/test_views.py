@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from delegations.models import Delegation, User
 from drafts.models import Statement
-from tests.conftest import TEXT, StatementMaker, client_for
+from tests.conftest import TEXT, StatementMaker, client_for, proof_for
 from workflow import actions
 
 pytestmark = pytest.mark.django_db
@@ -110,7 +110,7 @@ def test_a_second_signature_for_the_same_delegation_is_409(
     make_statement: StatementMaker, pen_signatory: User, pen_delegate: User
 ) -> None:
     statement = make_statement(Statement.State.SIGN_ON)
-    actions.sign_on(pen_signatory, statement)
+    actions.sign_on(pen_signatory, statement, proof=proof_for(pen_signatory))
     again = client_for(pen_signatory).post(reverse("workflow:sign_on", args=[statement.pk]))
     assert again.status_code == 409
     assert b"Canada has already signed on" in again.content
@@ -230,7 +230,7 @@ def test_public_pages_show_signatories_in_collation_order(
         from delegations.actions import sync_groups
 
         sync_groups(signatory)
-        actions.sign_on(signatory, statement)
+        actions.sign_on(signatory, statement, proof=proof_for(signatory))
     statement = actions.publish(coordinator, statement)
     anonymous = client_for(None)
     listing = anonymous.get(reverse("workflow:public_list")).content.decode()

@@ -557,8 +557,12 @@ class Command(BaseCommand):
             actions.open_consultation(chair, statement, deadline=_deadline(2))
             self._revise(who("delegate.gh"), statement, ELECTIONS_TEXT_2)
             actions.open_sign_on(chair, statement, deadline=_deadline(7))
-            actions.sign_on(who("signatory.ca"), statement)
-            actions.sign_on(who("signatory.ke"), statement)
+            actions.sign_on(
+                who("signatory.ca"), statement, proof=two_factor.operator_proof(who("signatory.ca"))
+            )
+            actions.sign_on(
+                who("signatory.ke"), statement, proof=two_factor.operator_proof(who("signatory.ke"))
+            )
             actions.decline(who("signatory.de"), statement)
 
         def rapid_response() -> None:
@@ -572,7 +576,9 @@ class Command(BaseCommand):
                 text=RAPID_TEXT,
             )
             actions.open_sign_on(who("chair.taskforce"), statement, deadline=_deadline(3))
-            actions.sign_on(who("signatory.nl"), statement)
+            actions.sign_on(
+                who("signatory.nl"), statement, proof=two_factor.operator_proof(who("signatory.nl"))
+            )
 
         def published_on_journalists() -> None:
             statement = actions.create_statement(
@@ -589,7 +595,11 @@ class Command(BaseCommand):
             self._revise(who("delegate.gh"), statement, JOURNALISTS_TEXT_2)
             actions.open_sign_on(chair, statement, deadline=_deadline(2))
             for code in ("ca", "fr", "de", "gh", "ke", "nl"):
-                actions.sign_on(who(f"signatory.{code}"), statement)
+                actions.sign_on(
+                    who(f"signatory.{code}"),
+                    statement,
+                    proof=two_factor.operator_proof(who(f"signatory.{code}")),
+                )
             actions.publish(who("coordinator"), statement)
 
         def withdrawn_on_moderation() -> None:
@@ -605,7 +615,9 @@ class Command(BaseCommand):
             chair = who("chair")
             actions.open_consultation(chair, statement, deadline=_deadline(1))
             actions.open_sign_on(chair, statement, deadline=_deadline(5))
-            actions.sign_on(who("signatory.de"), statement)
+            actions.sign_on(
+                who("signatory.de"), statement, proof=two_factor.operator_proof(who("signatory.de"))
+            )
             actions.return_to_drafting(chair, statement)
             actions.withdraw(chair, statement, reason=MODERATION_WITHDRAWAL)
 
