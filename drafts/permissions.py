@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from guardian.core import ObjectPermissionChecker
+from guardian.shortcuts import get_objects_for_user
 
 from drafts.models import Comment, Statement
 
@@ -42,24 +44,50 @@ def has_grant(
     return checker.has_perm(codename, statement)
 
 
-def can_view(
-    user: Any, statement: Statement, checker: ObjectPermissionChecker | None = None
-) -> bool:
-    """Coordinators see everything; others need the grant, in every state.
+# Who sees a statement, as a predicate (``can_view``) and as a queryset (``visible_statements``):
+# one rule, written once. Coordinators see everything; people of a delegation that left the
+# coalition, nothing (whatever grants its group still holds from before it left: it keeps its
+# record, not its view of the work); everyone else what guardian grants them
+# ``view_statement`` on, through their delegation's or body's groups, in every state.
+# Publication makes public only what was signed, on the public site (``workflow:public_*``):
+# the negotiation behind it (the internal page, its history, every earlier revision, the
+# comments, the record) stays with those who could see it before, for ever.
 
-    Publication makes public only what was signed, on the public site (``workflow:public_*``):
-    the negotiation behind it (the internal page, its history, every earlier revision, the
-    comments, the record) stays with those who could see it before, for ever.
-    """
+
+def _sees(user: Any) -> bool | None:
+    """True: everything; False: nothing; None: what the grants say."""
     if not user.is_authenticated or not user.is_active:
         return False
     if user.is_coordinator:
         return True
     if user.delegation_id is not None and not user.delegation.is_member:
-        # A delegation that has left keeps its record, not its view of unpublished work,
-        # whatever grants its group still holds from before it left.
         return False
+    return None
+
+
+def can_view(
+    user: Any, statement: Statement, checker: ObjectPermissionChecker | None = None
+) -> bool:
+    """Whether ``user`` may see ``statement`` (the rule above)."""
+    sees = _sees(user)
+    if sees is not None:
+        return sees
     return has_grant(user, "view_statement", statement, checker)
+
+
+def visible_statements(user: Any, statements: QuerySet[Statement]) -> QuerySet[Statement]:
+    """Those of ``statements`` that ``user`` may see (the rule above), as a queryset."""
+    sees = _sees(user)
+    if sees is not None:
+        return statements if sees else statements.none()
+    return get_objects_for_user(
+        user,
+        "drafts.view_statement",
+        klass=statements,
+        use_groups=True,
+        accept_global_perms=False,
+        with_superuser=False,
+    )
 
 
 def can_edit(

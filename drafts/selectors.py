@@ -27,7 +27,10 @@ def statements_with_details() -> QuerySet[Statement]:
 
 
 def statement_for(user: Any, pk: int, checker: ObjectPermissionChecker | None = None) -> Statement:
-    """The statement ``pk`` if ``user`` may see it; else ``Http404``, as if it did not exist."""
+    """The statement ``pk`` if ``user`` may see it; else ``Http404``, as if it did not exist.
+
+    Pass the request's ``checker`` to share guardian's permission cache with later predicates.
+    """
     statement = statements_with_details().filter(pk=pk).first()
     if statement is None or not can_view(user, statement, checker):
         raise Http404(_("No such statement."))

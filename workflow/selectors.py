@@ -24,14 +24,14 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from guardian.core import ObjectPermissionChecker
-from guardian.shortcuts import get_objects_for_user
 
 from audit.models import AuditEntry
 from audit.selectors import entries_for
 from delegations.models import Body
 from drafts.diff import paragraphs
 from drafts.models import Amendment, Comment, Revision, Statement
-from drafts.permissions import can_view, checker_for
+from drafts.permissions import checker_for, visible_statements
+from drafts.selectors import statement_for as statement_for  # one way to open a statement
 from drafts.selectors import statements_with_details
 from drafts.text import plain_text
 from workflow import policy
@@ -48,38 +48,9 @@ def _with_signature_count(statements: QuerySet[Statement]) -> QuerySet[Statement
 
 
 def statements_visible_to(user: Any) -> QuerySet[Statement]:
-    """The statements ``user`` may open, with their details prefetched.
-
-    Coordinators see every statement; people of a delegation that left the coalition, none;
-    everyone else what guardian grants them ``view_statement`` on, through their
-    delegation's or body's groups.
-    """
-    statements = statements_with_details()
-    if not user.is_authenticated or not user.is_active:
-        return statements.none()
-    if user.is_coordinator:
-        return statements
-    if user.delegation_id is not None and not user.delegation.is_member:
-        return statements.none()
-    return get_objects_for_user(
-        user,
-        "drafts.view_statement",
-        klass=statements,
-        use_groups=True,
-        accept_global_perms=False,
-        with_superuser=False,
-    )
-
-
-def statement_for(user: Any, pk: int, checker: ObjectPermissionChecker | None = None) -> Statement:
-    """The statement ``pk`` if ``user`` may see it; else ``Http404``, as if it did not exist.
-
-    Pass the request's ``checker`` to share guardian's permission cache with later predicates.
-    """
-    statement = statements_with_details().filter(pk=pk).first()
-    if statement is None or not can_view(user, statement, checker):
-        raise Http404(_("No such statement."))
-    return statement
+    """The statements ``user`` may open (``drafts.permissions.visible_statements``), with their
+    details prefetched."""
+    return visible_statements(user, statements_with_details())
 
 
 # The most urgent rows a dashboard section shows; the rest are one click away, on the
