@@ -23,8 +23,8 @@ from guardian.core import ObjectPermissionChecker
 
 from audit.actions import record
 from delegations.actions import delegation_of
-from delegations.models import Body, Delegation, User
-from drafts import permissions
+from delegations.models import Body, Delegation
+from drafts import audience, permissions
 from drafts.diff import correspondence
 from drafts.errors import (
     AmendmentCollides,
@@ -303,10 +303,7 @@ def _tell_of_revision(
         Event.NEW_REVISION,
         actor=actor,
         subject=statement,
-        recipients=User.objects.filter(
-            Q(delegation__in=statement.pen_holders.all()) | Q(chaired_bodies=statement.body_id),
-            is_active=True,
-        ).distinct(),
+        recipients=audience.people(audience.pen_holders(statement), audience.chairs(statement)),
         link=link,
         detail=line or detail(DetailCode.REVISION, number=revision.number),
     )
@@ -735,19 +732,14 @@ def _tell_of_comment(
     """Tell the pen-holders' people and those who took part in the thread (as long as they may
     still see the statement), and every page open on it."""
     took_part = Comment.objects.filter(Q(pk=thread.pk) | Q(parent=thread)).values("author_id")
-    may_see = Q(pk__in=[])
-    if statement.state == State.CONSULTATION:
-        may_see = Q(delegation__is_member=True)
-        if statement.advisers_invited:
-            may_see |= Q(role=User.Role.ADVISER)
     notify(
         Event.COMMENT,
         actor=actor,
         subject=statement,
-        recipients=User.objects.filter(
-            Q(delegation__in=statement.pen_holders.all()) | (Q(pk__in=took_part) & may_see),
-            is_active=True,
-        ).distinct(),
+        recipients=audience.people(
+            audience.pen_holders(statement),
+            Q(pk__in=took_part) & audience.may_discuss(statement),
+        ),
         link=_statement_link(statement, f"c-{comment.pk}"),
         detail=detail(DetailCode.COMMENT, position=position or None, excerpt=comment.body),
     )
@@ -911,7 +903,7 @@ def propose_amendment(
         Event.AMENDMENT_PROPOSED,
         actor=actor,
         subject=locked,
-        recipients=User.objects.filter(delegation__in=locked.pen_holders.all(), is_active=True),
+        recipients=audience.people(audience.pen_holders(locked)),
         link=_statement_link(locked, f"a-{amendment.pk}"),
         detail=detail(
             PROPOSES[kind], position=current_row.position, delegation=actor.delegation.name
@@ -1024,7 +1016,7 @@ def accept_amendment(actor: Any, amendment: Amendment) -> Revision:
         Event.AMENDMENT_ACCEPTED,
         actor=actor,
         subject=locked,
-        recipients=User.objects.filter(delegation_id=fresh.delegation_id, is_active=True),
+        recipients=audience.people(audience.delegation(fresh.delegation_id)),
         link=_statement_link(locked, fresh.paragraph.key),
         detail=detail(
             DetailCode.AMENDMENT_IN_REVISION, position=row.position, number=revision.number
@@ -1080,7 +1072,7 @@ def reject_amendment(actor: Any, amendment: Amendment, *, reason: str) -> Amendm
         Event.AMENDMENT_REJECTED,
         actor=actor,
         subject=locked,
-        recipients=User.objects.filter(delegation_id=fresh.delegation_id, is_active=True),
+        recipients=audience.people(audience.delegation(fresh.delegation_id)),
         link=_statement_link(locked, f"a-{fresh.pk}"),
         detail=detail(DetailCode.REASON, reason=reason),
     )

@@ -25,6 +25,7 @@ from delegations import two_factor
 from delegations.actions import delegation_of
 from delegations.models import Body, Delegation, User
 from drafts import actions as drafts_actions
+from drafts import audience
 from drafts.models import Statement
 from notifications.actions import notify
 from notifications.models import Event
@@ -84,33 +85,6 @@ def _require_future(deadline: datetime | None, what: str) -> None:
 
 
 # --- who is told -----------------------------------------------------------------------------
-
-
-def _people(*conditions: Q) -> list[User]:
-    found = Q()
-    for condition in conditions:
-        found |= condition
-    return list(User.objects.filter(found, is_active=True).distinct())
-
-
-def _members() -> Q:
-    return Q(delegation__is_member=True)
-
-
-def _pen_holders(statement: Statement) -> Q:
-    return Q(delegation__in=statement.pen_holders.all())
-
-
-def _chairs(statement: Statement) -> Q:
-    return Q(chaired_bodies=statement.body_id)
-
-
-def _coordinators() -> Q:
-    return Q(role=User.Role.COORDINATOR)
-
-
-def _advisers(statement: Statement) -> Q:
-    return Q(role=User.Role.ADVISER) if statement.advisers_invited else Q(pk__in=[])
 
 
 def _tell(
@@ -189,7 +163,9 @@ def open_consultation(
         Event.CONSULTATION_OPENED,
         actor,
         statement,
-        _people(_members(), _chairs(statement), _advisers(statement)),
+        audience.people(
+            audience.members(), audience.chairs(statement), audience.advisers(statement)
+        ),
         detail(DetailCode.CLOSES, deadline=deadline) if deadline else None,
     )
     return statement
@@ -217,7 +193,7 @@ def open_sign_on(actor: Any, statement: Statement, *, deadline: datetime) -> Sta
         Event.SIGN_ON_OPENED,
         actor,
         statement,
-        _people(_members(), _chairs(statement)),
+        audience.people(audience.members(), audience.chairs(statement)),
         detail(DetailCode.CLOSES, deadline=deadline),
     )
     return statement
@@ -252,7 +228,9 @@ def return_to_drafting(actor: Any, statement: Statement) -> Statement:
         Event.RETURNED_TO_DRAFTING,
         actor,
         statement,
-        _people(_pen_holders(statement), _chairs(statement), Q(pk__in=voided)),
+        audience.people(
+            audience.pen_holders(statement), audience.chairs(statement), Q(pk__in=voided)
+        ),
         detail(DetailCode.SIGNATURES_VOID, count=len(voided)) if voided else None,
     )
     return statement
@@ -292,7 +270,7 @@ def publish(actor: Any, statement: Statement) -> Statement:
         Event.PUBLISHED,
         actor,
         statement,
-        _people(_members(), _chairs(statement)),
+        audience.people(audience.members(), audience.chairs(statement)),
         detail(DetailCode.SIGNATORIES, count=signed),
     )
     return statement
@@ -317,15 +295,15 @@ def withdraw(actor: Any, statement: Statement, *, reason: str) -> Statement:
         ["withdrawal_reason"],
         note=f"{len(voided)} signature(s) made void" if voided else "",
     )
-    audience = [_pen_holders(statement), _chairs(statement)]
+    told = [audience.pen_holders(statement), audience.chairs(statement)]
     if had_left_drafting:
-        audience.append(_members())
+        told.append(audience.members())
     announce(statement, change="withdraw", actor=actor, state_changed=True)
     _tell(
         Event.WITHDRAWN,
         actor,
         statement,
-        _people(*audience),
+        audience.people(*told),
         detail(DetailCode.REASON, reason=statement.withdrawal_reason),
     )
     return statement
@@ -389,12 +367,12 @@ def _record_response(
     """
     announce(statement, change=action, actor=actor, state_changed=False)
     signed = policy.signed_count(statement)
-    audience = _coordinators() if late else _pen_holders(statement)
+    also = audience.coordinators() if late else audience.pen_holders(statement)
     _tell(
         RESPONSE_EVENTS[action],
         actor,
         statement,
-        _people(_chairs(statement), audience, Q(delegation=signature.delegation_id)),
+        audience.people(audience.chairs(statement), also, Q(delegation=signature.delegation_id)),
         detail(DetailCode.LATE_SIGNATURE if late else DetailCode.SIGNED_SO_FAR, count=signed),
     )
     after: dict[str, Any] = {
@@ -535,7 +513,7 @@ def open_late_signatures(actor: Any, statement: Statement) -> Statement:
             statement=statement, status__in=[Signature.Status.SIGNED, Signature.Status.REMOVED]
         ).values_list("delegation_id", flat=True)
     )
-    signatories = _people(Q(delegation__is_member=True, role=User.Role.SIGNATORY))
+    signatories = audience.people(audience.signatories_of_members())
     _tell(
         Event.SIGN_ON_OPENED,
         actor,
@@ -594,7 +572,9 @@ def remove_signature(
         Event.SIGNATURE_REMOVED,
         actor,
         statement,
-        _people(Q(delegation=delegation, role=User.Role.SIGNATORY), _chairs(statement)),
+        audience.people(
+            Q(delegation=delegation, role=User.Role.SIGNATORY), audience.chairs(statement)
+        ),
         detail(DetailCode.SIGNATURE_REMOVED, delegation=delegation.name, reason=reason),
     )
     return signature

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from delegations.models import User
+from drafts import audience
 from drafts.models import Statement
 from notifications.actions import notify
 from notifications.models import Event
@@ -51,33 +52,21 @@ def _yet_to_answer(statement: Statement) -> list[User]:
         statement=statement, delegation=OuterRef("delegation")
     ).exclude(status=Signature.Status.VOID)
     return list(
-        User.objects.filter(
-            is_active=True, role=User.Role.SIGNATORY, delegation__is_member=True
-        ).exclude(Exists(answered))
+        User.objects.filter(audience.signatories_of_members(), is_active=True).exclude(
+            Exists(answered)
+        )
     )
 
 
 def _consulted(statement: Statement) -> list[User]:
     """The member delegations' people consulted on the text (pen-holders wrote it)."""
-    invited = Q(role=User.Role.ADVISER) if statement.advisers_invited else Q(pk__in=[])
-    return list(
-        User.objects.filter(
-            (Q(delegation__is_member=True) & ~Q(delegation__in=statement.pen_holders.all()))
-            | invited,
-            is_active=True,
-        ).distinct()
-    )
+    return audience.people(audience.consulted(statement))
 
 
 def _steering(statement: Statement) -> list[User]:
     """Chairs of the body, the pen-holders' people and, for publishing, the coordinators."""
-    return list(
-        User.objects.filter(
-            Q(chaired_bodies=statement.body_id)
-            | Q(delegation__in=statement.pen_holders.all())
-            | Q(role=User.Role.COORDINATOR),
-            is_active=True,
-        ).distinct()
+    return audience.people(
+        audience.chairs(statement), audience.pen_holders(statement), audience.coordinators()
     )
 
 
