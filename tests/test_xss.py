@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
+from xml.etree import ElementTree
 
 import docx
 import pytest
@@ -47,6 +48,7 @@ PAYLOADS = [
     "Headline\r\nBcc: evil@example.org\r\n\r\n<b>bold</b>",
 ]
 
+ATOM = "{http://www.w3.org/2005/Atom}"
 # The page's own script files: its static files and the catalogue of interface strings.
 OWN_SCRIPTS = ("/static/", "/i18n/js/")
 DANGEROUS_TAGS = frozenset({"img", "svg", "iframe", "object", "embed", "style", "base", "math"})
@@ -166,14 +168,17 @@ def scene(
                 kind=Statement.Kind.JOINT_STATEMENT,
                 body=body,
                 pen_holders=[delegation("NL")],
-                text=f"{TEXT}\n{payload}\n",
+                # First (after the heading), where summaries and feeds quote it, and last.
+                text=TEXT.replace("\n\n", f"\n\n{payload}\n\n", 1) + f"\n{payload}\n",
                 min_signatures=1,
             )
 
         def consult(statement: Statement) -> int:
             actions.open_consultation(chair, statement, deadline=later(10), advisers_invited=True)
             rows = RevisionParagraph.objects.filter(revision=statement.current_revision)
-            third, fourth = (rows.get(position=n).paragraph for n in (3, 4))
+            third, fourth = (
+                rows.get(text__contains=words).paragraph for words in ("Recalling", "Call upon")
+            )
             thread = drafts_actions.comment_on_paragraph(
                 voice, statement, paragraph=third, body=payload
             )
@@ -269,11 +274,20 @@ def test_every_place_shows_the_payload_as_text(
     # The verification page, given the payload as the text to check.
     verified = client_for(None).post(reverse("workflow:verify"), {"text": scene.payload})
     check_html("verification result", verified.content.decode())
-    # The feed is XML: the title is in it escaped, never as raw tags.
-    feed = client_for(None).get(reverse("workflow:public_feed")).content.decode()
-    places += 1
-    if "<script" in feed or "<img" in feed or "<svg" in feed or "<iframe" in feed:
-        problems.append("feed: raw markup")
+    # The feed, read as a feed reader reads it: the XML parsed, and each element of
+    # type="html" (its summary) rendered as HTML.
+    feed = ElementTree.fromstring(client_for(None).get(reverse("workflow:public_feed")).content)
+    entries = feed.findall(f"{ATOM}entry")
+    if not entries:
+        problems.append("feed: no entry")
+    for entry in entries:
+        for element in entry:
+            if element.get("type") == "html":
+                check_html(f"feed {element.tag.removeprefix(ATOM)}", element.text or "")
+        title = entry.findtext(f"{ATOM}title") or ""
+        places += 1
+        if title.replace("\r\n", "\n") != scene.title.replace("\r\n", "\n"):
+            problems.append("feed: the title does not read as typed")
 
     # E-mails: every notification the scene sent, and a digest of them.
     notifications = list(Notification.objects.select_related("recipient"))

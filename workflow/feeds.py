@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from drafts.models import Statement
 from workflow import selectors
@@ -39,7 +40,10 @@ class PublicationsFeed(Feed[Statement, None]):
         return item.title
 
     def item_description(self, item: Statement) -> str:
-        return selectors.public_summary(item)
+        # Atom says the summary is HTML (Django writes type="html"), which a reader renders:
+        # the summary is plain text, so it is escaped as HTML here, and once more as XML by the
+        # feed. Without this, "<img onerror>" typed in a statement would run in the reader.
+        return escape(selectors.public_summary(item))
 
     def item_link(self, item: Statement) -> str:
         return absolute(reverse("workflow:public_detail", args=[item.slug]))
