@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "delegations.context_processors.signed_in",
                 "notifications.context_processors.bell",
             ],
         },

@@ -124,6 +124,12 @@ def must_prove(user: Any, session: Mapping[str, Any]) -> str | None:
     return None
 
 
+def past_the_gate(user: Any, session: Mapping[str, Any]) -> bool:
+    """Logged in, and with nothing left to prove: what a page needs before it shows anything
+    of the person or opens their sockets. Reads the session only."""
+    return bool(getattr(user, "is_authenticated", False)) and must_prove(user, session) is None
+
+
 def last_check_age(session: Mapping[str, Any]) -> float | None:
     """Seconds since the session last proved a second factor; None if it never did."""
     at = session.get(SECOND_FACTOR_AT)

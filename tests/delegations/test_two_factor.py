@@ -114,6 +114,34 @@ def test_with_an_app_logging_in_asks_for_the_code_before_anything_else(
     assert codes
 
 
+def test_before_the_code_a_page_shows_nothing_of_the_person_and_opens_no_socket(
+    pen_signatory: User,
+) -> None:
+    """The password alone proves too little: the code page and the public pages it may open
+    show no name, role, delegation or notifications, and load no live script."""
+    second_factor_device(pen_signatory)
+    assert pen_signatory.delegation is not None
+    client = logged_in_with_password(pen_signatory)
+    for path in ("/accounts/login/code/", "/published/"):
+        page = client.get(path)
+        assert page.status_code == 200, path
+        html = page.content.decode()
+        for shown in (
+            pen_signatory.full_name,
+            pen_signatory.delegation.name,
+            "Notifications",
+            "data-bell",
+            "data-user",
+            "live.js",
+            "words.js",
+        ):
+            assert shown not in html, (path, shown)
+        assert 'action="/accounts/logout/"' in html, path  # a way out
+    # Past the code, the header is theirs.
+    done = client_for(pen_signatory).get("/published/").content.decode()
+    assert pen_signatory.full_name in done and "live.js" in done
+
+
 def test_a_recovery_code_logs_in_once(pen_delegate: User) -> None:
     codes = set_up(client_for(pen_delegate), pen_delegate)
     first = logged_in_with_password(pen_delegate)
