@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "delegations.two_factor.SecondFactorGate",
     # A logged-in person's own language and time zone, over the browser's and the cookie's.
     "delegations.middleware.PersonalLocaleMiddleware",
+    # Remembers the browser a person logged in from: the throttle does not slow it down.
+    "delegations.login.KnownBrowserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.ConflictMiddleware",
@@ -315,14 +317,17 @@ ACCORD_MAX_TEXT_BYTES = 200_000
 ACCORD_VERIFY_MAX_UPLOAD_BYTES = int(os.environ.get("ACCORD_VERIFY_MAX_UPLOAD_BYTES", "1000000"))
 
 # --- Logging in: throttling and two-factor authentication --------------------------------
-# Failed logins are counted in the database (django-axes' AccessAttempt): shared by every
-# worker. Two separate limits over the cool-off: per account (e-mail, from anywhere) and per
-# address (any accounts). A successful login clears the account's count.
+# Failed logins are counted in the database (django-axes): shared by every worker. The one
+# guessing is locked out, not the person guessed at (delegations/login.py): per account and
+# address, per address, and a growing delay per account for browsers it never logged in from.
+# A successful login clears that address's count for the account.
 AXES_ENABLED = env_bool("ACCORD_LOGIN_THROTTLE", True)
 AXES_FAILURE_LIMIT = int(os.environ.get("ACCORD_LOGIN_FAILURES_PER_ACCOUNT", "5"))
 ACCORD_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("ACCORD_LOGIN_FAILURES_PER_ADDRESS", "20"))
+ACCORD_LOGIN_MAX_DELAY_SECONDS = int(os.environ.get("ACCORD_LOGIN_MAX_DELAY_SECONDS", "900"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ACCORD_LOGIN_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # separate criteria, in this order
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]  # the pair, the address
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # the account's failures from anywhere, for its delay
 AXES_HANDLER = "delegations.login.LoginThrottle"
 AXES_USERNAME_CALLABLE = "delegations.login.login_email"
 AXES_LOCKOUT_CALLABLE = "delegations.login.locked_out"

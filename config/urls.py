@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
+from delegations import views as delegation_views
 from delegations.forms import EmailLoginForm
 
 urlpatterns = [
@@ -16,11 +16,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The admin logs in through Accord's own login (throttled, with its two-factor step).
-    path(
-        "admin/login/",
-        RedirectView.as_view(pattern_name="login", query_string=True),
-        name="admin_login",
-    ),
+    path("admin/login/", delegation_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     # The interface strings of static/js/*.js in the page's language, for gettext() there.
     path("i18n/js/", JavaScriptCatalog.as_view(), name="javascript_catalog"),

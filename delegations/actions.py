@@ -48,6 +48,11 @@ COORDINATION_UNIT_PERMISSIONS = [
     ("drafts", "view_revision"),
     ("workflow", "view_signature"),
     ("audit", "view_auditentry"),
+    # Logins refused by the throttle: see who was locked out, and clear it (README).
+    ("axes", "view_accessattempt"),
+    ("axes", "delete_accessattempt"),
+    ("axes", "view_accessfailurelog"),
+    ("axes", "delete_accessfailurelog"),
 ]
 
 

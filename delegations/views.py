@@ -11,8 +11,10 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import i18n
@@ -141,3 +143,21 @@ def _remember_language(response: HttpResponse, language: str) -> None:
             path=settings.LANGUAGE_COOKIE_PATH,
             domain=settings.LANGUAGE_COOKIE_DOMAIN,
         )
+
+
+@require_GET
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """Where the admin sends whoever it does not let in: a visitor logs in through Accord's
+    own login (throttled, with its two-factor step); a logged-in person who is not staff is
+    told the admin is not theirs (403), never sent round to the login and back again."""
+    if not request.user.is_authenticated:
+        query = request.META.get("QUERY_STRING", "")
+        return redirect(f"{reverse('login')}?{query}" if query else reverse("login"))
+    if request.user.is_staff:
+        return redirect("admin:index")
+    raise PermissionDenied(
+        _(
+            "The admin is where the coordination unit manages delegations, people and bodies; "
+            "your account has no access to it."
+        )
+    )

@@ -301,7 +301,10 @@ ROUTES: dict[str, Route] = {
         per_state=False,
     ),
     "admin_login": Route(
-        "auth", [Probe("get", at("/admin/login/"), everyone(302))], per_state=False
+        # A visitor to the login, a coordinator (staff) to the admin, anyone else 403.
+        "auth",
+        [Probe("get", at("/admin/login/"), coordinators(302))],
+        per_state=False,
     ),
     "javascript_catalog": Route(
         "public", [Probe("get", at("/i18n/js/"), everyone(200))], per_state=False

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog
+from django.test import Client
 
 from audit.models import AuditEntry
 from delegations.models import Body, Delegation, User
@@ -90,3 +92,50 @@ def test_delegates_cannot_open_the_admin(pen_delegate: User) -> None:
     response = client_for(pen_delegate).get("/admin/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_a_coordinator_sees_and_clears_refused_logins_in_the_admin(
+    coordinator: User, pen_delegate: User
+) -> None:
+    """The README's promise: a coordinator opens "Access attempts" and clears a lockout."""
+    for __ in range(5):
+        Client().post(
+            "/accounts/login/",
+            {"username": pen_delegate.email, "password": "wrong"},
+            REMOTE_ADDR="10.0.0.1",
+        )
+    attempt = AccessAttempt.objects.get()
+    admin = client_for(coordinator)
+    for listing in ("/admin/axes/accessattempt/", "/admin/axes/accessfailurelog/"):
+        page = admin.get(listing)
+        assert page.status_code == 200, listing
+        assert pen_delegate.email in page.content.decode(), listing
+    cleared = admin.post(
+        "/admin/axes/accessattempt/",
+        {"action": "delete_selected", "_selected_action": [attempt.pk], "post": "yes"},
+    )
+    assert cleared.status_code == 302
+    assert not AccessAttempt.objects.exists()
+    admin.post(
+        "/admin/axes/accessfailurelog/",
+        {
+            "action": "delete_selected",
+            "_selected_action": list(AccessFailureLog.objects.values_list("pk", flat=True)),
+            "post": "yes",
+        },
+    )
+    assert not AccessFailureLog.objects.exists()
+
+
+def test_the_admin_refuses_a_logged_in_person_who_is_not_staff_without_a_loop(
+    pen_delegate: User,
+) -> None:
+    client = client_for(pen_delegate)
+    index = client.get("/admin/")
+    assert index.status_code == 302 and index["Location"].startswith("/admin/login/")
+    refused = client.get(index["Location"])
+    assert refused.status_code == 403
+    assert "coordination unit" in refused.content.decode()
+    # A visitor is sent to Accord's own login, with where to go next.
+    visitor = Client().get("/admin/login/?next=/admin/")
+    assert visitor.status_code == 302 and visitor["Location"] == "/accounts/login/?next=/admin/"

@@ -8,16 +8,17 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from axes.models import AccessAttempt
+from axes.models import AccessAttempt, AccessFailureLog
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.contrib.sessions.models import Session
-from django.test import Client
+from django.db.models import F
+from django.test import Client, RequestFactory
 from django.utils import timezone, translation
 
 from audit.models import AuditEntry
 from config.asgi import application
-from delegations import actions
+from delegations import actions, login
 from delegations.models import User
 from tests.api.conftest import token_client_for
 from tests.conftest import PASSWORD, client_for, second_factor_device, totp_code
@@ -26,6 +27,7 @@ LOGIN = "/accounts/login/"
 
 
 def attempt(email: str, password: str, address: str = "10.0.0.1") -> Any:
+    """A try from a browser never seen before."""
     return Client().post(LOGIN, {"username": email, "password": password}, REMOTE_ADDR=address)
 
 
@@ -46,25 +48,78 @@ def test_an_unknown_email_and_a_wrong_password_get_the_same_answer(pen_delegate:
     assert "Please enter a correct" in wrong.content.decode()
 
 
-@pytest.mark.django_db
-def test_an_account_is_locked_after_five_failures_from_anywhere(pen_delegate: User) -> None:
-    for failure in range(1, 5):
-        answer = attempt(pen_delegate.email, "wrong", address=f"10.0.0.{failure}")
-        assert answer.status_code == 200, f"failure {failure} already locked out"
-    fifth = attempt(pen_delegate.email, "wrong", address="10.0.0.5")
-    assert fifth.status_code == 429
-    print("[measure] failed logins before lockout, per account: 5")
+def attempt_in(browser: Client, email: str, password: str, address: str) -> Any:
+    return browser.post(LOGIN, {"username": email, "password": password}, REMOTE_ADDR=address)
 
-    # Locked: even the right password, from yet another address, is refused, with no session.
-    right = attempt(pen_delegate.email.upper(), PASSWORD, address="10.0.0.6")
-    assert right.status_code == 429
-    page = right.content.decode()
-    assert "Try again in about 15 minutes" in page
-    assert "coordination unit" in page
+
+def refused(answer: Any) -> bool:
+    return bool(answer.status_code == 429)
+
+
+@pytest.mark.django_db
+def test_an_attacker_elsewhere_cannot_lock_the_person_out(pen_delegate: User) -> None:
+    """Guessing at a person's password from other addresses never keeps them out of the
+    browser they use: the guesser's address is locked out of the account, and unknown browsers
+    are slowed down, but the right password from the person's own browser goes through."""
+    own = Client()
+    assert attempt_in(own, pen_delegate.email, PASSWORD, "192.0.2.10").status_code == 302
+    own.post("/accounts/logout/")
+
+    # Five wrong passwords from one address lock that address out of the account...
+    for failure in range(1, 5):
+        assert attempt(pen_delegate.email, "wrong", "10.0.0.1").status_code == 200, failure
+    assert refused(attempt(pen_delegate.email, "wrong", "10.0.0.1"))
+    print("[measure] failed logins before an address is locked out of an account: 5")
+    assert refused(attempt(pen_delegate.email, PASSWORD, "10.0.0.1"))
+    # ... and a crowd of addresses, four tries each, makes every unknown browser wait.
+    for n in range(2, 12):
+        for __ in range(4):
+            attempt(pen_delegate.email, "wrong", f"10.0.1.{n}")
+    stranger = attempt(pen_delegate.email, PASSWORD, "198.51.100.7")
+    assert refused(stranger), "an unknown browser is slowed down"
     assert "_auth_user_id" not in str([s.get_decoded() for s in Session.objects.all()])
 
+    # The person's own browser: in, with the right password, at once.
+    assert attempt_in(own, pen_delegate.email, PASSWORD, "192.0.2.10").status_code == 302
+    # From a new browser they are slowed, never locked: once the delay since the latest
+    # failure has passed, the right password goes through.
+    AccessFailureLog.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+    assert attempt(pen_delegate.email, PASSWORD, "198.51.100.7").status_code == 302
+
     locked = AuditEntry.objects.filter(action="delegations.login_locked_out")
-    assert [entry.target_id for entry in locked] == [str(pen_delegate.pk)]
+    assert {entry.target_id for entry in locked} == {str(pen_delegate.pk)}
+
+
+@pytest.mark.django_db
+def test_a_password_still_cannot_be_guessed_from_many_addresses(pen_delegate: User) -> None:
+    """Past five failures from anywhere, each further try at the account from an unknown
+    browser waits twice as long after the latest failure as the one before, up to the limit;
+    a try made too early checks no password at all (the right one included)."""
+    for n in range(5):
+        assert attempt(pen_delegate.email, "wrong", f"10.1.0.{n}").status_code == 200
+    delays = []
+    for n in range(12):
+        latest = AccessFailureLog.objects.order_by("-attempt_time").first()
+        assert latest is not None
+        # Too early: refused unchecked, even with the right password, and nothing counted.
+        assert refused(attempt(pen_delegate.email, PASSWORD, f"10.2.0.{n}"))
+        assert refused(attempt(pen_delegate.email, "wrong", f"10.3.0.{n}"))
+        counted = AccessFailureLog.objects.count()
+        # Time passes until the delay is over (the failures move back instead).
+        wait = login.account_pause(
+            RequestFactory().post(LOGIN, REMOTE_ADDR="10.4.0.1"),
+            {"username": pen_delegate.email},
+        )
+        assert wait is not None
+        delays.append(round((wait - latest.attempt_time).total_seconds()))
+        AccessFailureLog.objects.update(
+            attempt_time=F("attempt_time") - (wait - latest.attempt_time)
+        )
+        assert attempt(pen_delegate.email, "wrong", f"10.5.0.{n}").status_code == 200
+        assert AccessFailureLog.objects.count() == counted + 1
+    assert delays == [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 900, 900]
+    per_day = 5 + 86400 // 900
+    print(f"[measure] guesses at one account per day, from any number of addresses: {per_day}")
 
 
 @pytest.mark.django_db
@@ -83,25 +138,38 @@ def test_an_address_is_locked_after_twenty_failures_over_any_accounts(
     assert attempt(pen_signatory.email, PASSWORD, address="10.9.9.9").status_code == 302
 
 
+def back_in_time(minutes: int) -> None:
+    moment = timezone.now() - timedelta(minutes=minutes)
+    AccessAttempt.objects.update(attempt_time=moment)
+    AccessFailureLog.objects.update(attempt_time=moment)
+
+
 @pytest.mark.django_db
 def test_a_lockout_ends_after_the_cool_off(pen_delegate: User) -> None:
     for _ in range(5):
         attempt(pen_delegate.email, "wrong")
+    locked = attempt(pen_delegate.email, PASSWORD)
+    assert locked.status_code == 429
+    page = locked.content.decode()
+    assert "Try again in about 15 minutes" in page
+    assert "coordination unit" in page
+    back_in_time(14)
     assert attempt(pen_delegate.email, PASSWORD).status_code == 429
-    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=14))
-    assert attempt(pen_delegate.email, PASSWORD).status_code == 429
-    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+    back_in_time(16)
     assert attempt(pen_delegate.email, PASSWORD).status_code == 302
 
 
 @pytest.mark.django_db
-def test_a_successful_login_clears_the_accounts_failures(pen_delegate: User) -> None:
+def test_a_successful_login_clears_that_addresss_failures(pen_delegate: User) -> None:
+    browser = Client()
     for _ in range(4):
-        attempt(pen_delegate.email, "wrong")
-    assert attempt(pen_delegate.email, PASSWORD).status_code == 302
+        attempt_in(browser, pen_delegate.email, "wrong", "10.0.0.1")
+    assert attempt_in(browser, pen_delegate.email, PASSWORD, "10.0.0.1").status_code == 302
+    browser.post("/accounts/logout/")
     for _ in range(4):
-        assert attempt(pen_delegate.email, "wrong").status_code == 200
-    assert attempt(pen_delegate.email, PASSWORD).status_code == 302
+        answer = attempt_in(browser, pen_delegate.email, "wrong", "10.0.0.1")
+        assert answer.status_code == 200
+    assert attempt_in(browser, pen_delegate.email, PASSWORD, "10.0.0.1").status_code == 302
 
 
 @pytest.mark.django_db
