@@ -35,6 +35,13 @@ class GuardedJsonConsumer(AsyncJsonWebsocketConsumer):
             self.groups = [session_group(session_key), account_group(user.pk)]
         await super().websocket_connect(message)
 
+    async def refuse(self, code: int) -> None:
+        """Refuse the connection with ``code`` (4401 not logged in, 4403 may not see), as the
+        README documents: accepted first and then closed, because a socket closed before it
+        is accepted reaches the browser as a bare 1006, without the code."""
+        await self.accept()
+        await self.close(code=code)
+
     async def sockets_close(self, event: dict[str, Any]) -> None:
         """The session or the account ended: say so, and close as if never logged in."""
         await self.send_json(
@@ -78,7 +85,7 @@ class NotificationConsumer(GuardedJsonConsumer):
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated or not user.is_active:
-            await self.close(code=CLOSE_UNAUTHENTICATED)
+            await self.refuse(CLOSE_UNAUTHENTICATED)
             return
         self.user = user
         self.group = user_group(user.pk)

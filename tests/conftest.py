@@ -267,6 +267,24 @@ def proof_for(user: Any) -> two_factor.Proof:
     return two_factor.proof_from_code(user, code)
 
 
+# How long a socket test waits for the server's answer: it returns as soon as the answer
+# comes, so a busy machine only makes it slower, never wrong.
+SOCKET_PATIENCE = 30
+
+
+async def opened(communicator: Any) -> tuple[bool, int | None]:
+    """Connect: ``(True, None)`` if the socket is accepted and stays open (its first frame,
+    data, is read and dropped), ``(False, code)`` if it is refused. Accord refuses by
+    accepting and closing at once with 4401 or 4403, so a browser reads the code; a socket
+    closed before it is accepted (a bare 1006 in a browser) fails here."""
+    connected, code = await communicator.connect(timeout=SOCKET_PATIENCE)
+    assert connected, f"closed before it was accepted ({code}): a browser would see 1006"
+    first = await communicator.receive_output(timeout=SOCKET_PATIENCE)
+    if first["type"] == "websocket.close":
+        return False, first.get("code")
+    return True, None
+
+
 def totp_code(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
     """The code ``device``'s app shows now (or ``steps_ahead`` periods of 30 s from now: a code
     is accepted once, and the app's next one is accepted early)."""

@@ -38,7 +38,7 @@ from drafts.models import Amendment, Comment, Revision, RevisionParagraph, State
 from notifications.models import Notification
 from tests.api import test_permission_matrix as api_matrix
 from tests.api.conftest import api_client_for
-from tests.conftest import TEXT, StatementMaker, client_for, later, proof_for
+from tests.conftest import TEXT, StatementMaker, client_for, later, opened, proof_for
 from tests.drafts import test_discussion_matrix as discussion
 from tests.workflow import test_permission_matrix as pages
 from workflow import actions, exports
@@ -985,10 +985,10 @@ async def test_websocket_routes(world: Callable[[str], World], cast: dict[str, A
                 if role in cookies:
                     headers.append(cookies[role])
                 communicator = WebsocketCommunicator(application, address(here), headers=headers)
-                connected, code = await communicator.connect()
+                connected, code = await opened(communicator)
                 TOTAL["websocket"].add((route, role, state))
                 want = socket_expected(route, role, state)
-                got = (connected, None if connected else code)
+                got = (connected, code)
                 if got != want:
                     mismatches.append(f"{route} by {role} in {state}: got {got}, expected {want}")
                 if connected:

@@ -66,12 +66,12 @@ class StatementConsumer(GuardedJsonConsumer):
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated or not user.is_active:
-            await self.close(code=CLOSE_UNAUTHENTICATED)
+            await self.refuse(CLOSE_UNAUTHENTICATED)
             return
         self.user = user
         self.statement_id = int(self.scope["url_route"]["kwargs"]["pk"])
         if not await self._may_view():
-            await self.close(code=CLOSE_FORBIDDEN)
+            await self.refuse(CLOSE_FORBIDDEN)
             return
         self.group = statement_group(self.statement_id)
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))

@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from audit.models import AuditEntry
 from config.asgi import application
 from delegations.models import User
-from tests.conftest import PASSWORD, client_for, second_factor_device, totp_code
+from tests.conftest import PASSWORD, client_for, opened, second_factor_device, totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -223,7 +223,7 @@ async def test_a_socket_of_a_session_that_owes_its_code_is_refused(pen_signatory
         socket = WebsocketCommunicator(
             application, "/ws/notifications/", headers=[(b"origin", b"http://127.0.0.1"), cookie]
         )
-        connected, code = await socket.connect()
+        connected, code = await opened(socket)
         assert connected is accepted, code
         if accepted:
             await socket.disconnect()

@@ -17,7 +17,7 @@ from notifications.actions import notify
 from notifications.consumers import MAX_MESSAGE_BYTES
 from notifications.models import Event, Notification
 from notifications.wording import DetailCode, detail
-from tests.conftest import StatementMaker, client_for, later
+from tests.conftest import StatementMaker, client_for, later, opened
 from workflow import actions
 
 # Consumers read the database from other threads, so test data must be committed; serialized
@@ -50,9 +50,7 @@ async def connected(communicator: WebsocketCommunicator) -> dict[str, Any]:
 
 async def test_anonymous_sockets_are_refused() -> None:
     communicator = await bell(None)
-    ok, code = await communicator.connect()
-    assert not ok
-    assert code == 4401
+    assert await opened(communicator) == (False, 4401)
 
 
 async def test_foreign_and_missing_origins_are_refused(pen_signatory: User) -> None:

@@ -14,7 +14,7 @@ from django.utils import translation
 from config.asgi import application
 from delegations.models import User
 from drafts.models import Statement
-from tests.conftest import StatementMaker, client_for, later, proof_for
+from tests.conftest import StatementMaker, client_for, later, opened, proof_for
 from workflow import actions
 from workflow.models import Viewer
 
@@ -52,14 +52,11 @@ async def test_only_those_who_may_see_the_statement_may_subscribe(
 ) -> None:
     draft = await database_sync_to_async(make_statement)("draft")
     refused = await socket(other_signatory, draft)  # Kenya does not hold the pen
-    ok, code = await refused.connect()
-    assert (ok, code) == (False, 4403)
+    assert await opened(refused) == (False, 4403)
     anonymous = await socket(None, draft)
-    ok, code = await anonymous.connect()
-    assert (ok, code) == (False, 4401)
+    assert await opened(anonymous) == (False, 4401)
     allowed = await socket(pen_delegate, draft)
-    ok, _ = await allowed.connect()
-    assert ok
+    assert await opened(allowed) == (True, None)
     await allowed.disconnect()
 
 
@@ -72,8 +69,7 @@ async def test_unknown_statements_are_refused_like_hidden_ones(pen_delegate: Use
             await database_sync_to_async(_cookie)(pen_delegate),
         ],
     )
-    ok, code = await communicator.connect()
-    assert (ok, code) == (False, 4403)
+    assert await opened(communicator) == (False, 4403)
 
 
 async def test_viewers_see_signatures_and_each_other_live(
