@@ -23,11 +23,25 @@ from core.errors import Conflict, InvalidInput
 
 
 class Pagination(PageNumberPagination):
-    """50 a page by default; ``page_size`` up to 200."""
+    """50 a page by default; ``page_size`` up to 200. A page that is not a number from 1, or
+    past the last, is bad input (400 ``invalid``, naming ``page``), as the schema lists."""
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except exceptions.NotFound as missing:
+            raise exceptions.ValidationError(
+                {
+                    self.page_query_param: [
+                        _("There is no page %(page)s: pages are numbered from 1 to the last.")
+                        % {"page": request.query_params.get(self.page_query_param, "")}
+                    ]
+                }
+            ) from missing
 
 
 class Error(serializers.Serializer[Any]):

@@ -1,6 +1,7 @@
 """Property-based: schemathesis generates requests for every operation of the OpenAPI schema
-and checks that none is a server error and every response matches the schema, anonymously and
-with a personal token of each role listed in ``ROLES`` (add a role there to cover it too).
+and checks that none is a server error and every response, its status included, matches the
+schema, anonymously and with a personal token of each role listed in ``ROLES`` (add a role
+there to cover it too).
 
 A few statements are seeded first (a draft, one in sign-on, a published one); every generated
 statement id and public slug is mapped onto them, so requests reach real statements rather than
@@ -19,7 +20,10 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from delegations import actions as delegation_actions
 from tests.conftest import StatementMaker
@@ -98,4 +102,7 @@ def test_api_conforms_to_its_schema(
         parameters["id"] = seeded["id"][parameters["id"] % len(seeded["id"])]
     if "slug" in parameters:
         parameters["slug"] = seeded["slug"][len(str(parameters["slug"])) % len(seeded["slug"])]
-    case.call_and_validate(headers=caller, checks=[not_a_server_error, response_schema_conformance])
+    case.call_and_validate(
+        headers=caller,
+        checks=[not_a_server_error, status_code_conformance, response_schema_conformance],
+    )
