@@ -41,18 +41,30 @@ class AxeResult:
     name: str
     url: str
     violations: list[dict[str, Any]] = field(default_factory=list)
+    # What axe could not decide alone ("needs review"), e.g. an aria-describedby whose target
+    # it cannot find: counted, and the critical ones block like violations.
+    review: list[dict[str, Any]] = field(default_factory=list)
 
     def count(self, impact: str) -> int:
         return sum(len(v["nodes"]) for v in self.violations if v["impact"] == impact)
 
+    def count_review(self) -> int:
+        return sum(len(v["nodes"]) for v in self.review)
+
     @property
     def blocking(self) -> list[dict[str, Any]]:
-        """The serious and critical violations: the ones WCAG 2.2 AA work must not leave."""
-        return [v for v in self.violations if v["impact"] in ("serious", "critical")]
+        """The serious and critical violations, and the critical items needing review: the
+        ones WCAG 2.2 AA work must not leave."""
+        return [v for v in self.violations if v["impact"] in ("serious", "critical")] + [
+            v for v in self.review if v["impact"] == "critical"
+        ]
 
     def describe(self) -> str:
         lines = []
-        for v in self.violations:
+        for v in [
+            *self.violations,
+            *({**r, "impact": f"review:{r['impact']}"} for r in self.review),
+        ]:
             for node in v["nodes"]:
                 target = " ".join(str(t) for t in node["target"])
                 summary = node.get("failureSummary", "").replace("\n", " ")
@@ -68,23 +80,29 @@ def run_axe(page: Page, name: str) -> AxeResult:
         """async (tags) => {
             const results = await window.axe.run(document, {
                 runOnly: { type: "tag", values: tags },
-                resultTypes: ["violations"],
+                resultTypes: ["violations", "incomplete"],
             });
-            return results.violations.map((v) => ({
+            const shape = (v) => ({
                 id: v.id,
                 impact: v.impact,
                 help: v.help,
                 nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
-            }));
+            });
+            return [results.violations.map(shape), results.incomplete.map(shape)];
         }""",
         WCAG_TAGS,
     )
-    return AxeResult(name=name, url=page.url, violations=raw)
+    violations, review = raw
+    return AxeResult(name=name, url=page.url, violations=violations, review=review)
 
 
 def table(results: list[AxeResult]) -> str:
     """One line per page: violations (counted by element) by impact."""
     width = max([len(r.name) for r in results] + [4])
-    head = f"{'page':{width}}  " + "  ".join(f"{i:>8}" for i in IMPACTS)
-    rows = [f"{r.name:{width}}  " + "  ".join(f"{r.count(i):>8}" for i in IMPACTS) for r in results]
+    head = f"{'page':{width}}  " + "  ".join(f"{i:>8}" for i in (*IMPACTS, "review"))
+    rows = [
+        f"{r.name:{width}}  "
+        + "  ".join(f"{n:>8}" for n in (*(r.count(i) for i in IMPACTS), r.count_review()))
+        for r in results
+    ]
     return "\n".join([head, *rows])
