@@ -22,9 +22,10 @@ from django.utils.translation import gettext as _
 from guardian.core import ObjectPermissionChecker
 
 from audit.actions import record
+from core.policy import Refusal
 from delegations.actions import delegation_of
 from delegations.models import Body, Delegation
-from drafts import audience, permissions
+from drafts import audience, permissions, policy
 from drafts.diff import correspondence
 from drafts.errors import (
     AmendmentCollides,
@@ -56,6 +57,7 @@ from drafts.models import (
     outdated_sentence,
 )
 from drafts.paragraphs import BLANK_LINE, Block, blocks, join, respaced
+from drafts.policy import COMMENTS_OPEN_IN
 from drafts.text import canonical_text, content_hash, plain_text
 from notifications.actions import notify
 from notifications.live import broadcast_on_commit, statement_group
@@ -521,8 +523,6 @@ def _applied(kind: str, index: int, proposal: str, text: str) -> tuple[str, dict
 
 # --- comments --------------------------------------------------------------------------------
 
-COMMENTS_OPEN_IN = (State.DRAFT, State.CONSULTATION)
-
 
 def _lock(statement: Statement) -> Statement:
     return (
@@ -751,37 +751,25 @@ def resolve_comment(actor: Any, comment: Comment) -> Comment:
     """Mark the thread of ``comment`` resolved; returns the thread's first comment.
 
     Its author, the pen-holders' people and the body's chairs may (else ``PermissionDenied``),
-    while comments are taken (else ``CommentsClosed``). Resolving a resolved thread changes
-    nothing.
+    in any state (``drafts.policy.may_resolve``). Resolving a resolved thread changes nothing.
     """
     return _mark_resolved(actor, comment, resolved=True)
 
 
 @transaction.atomic
 def reopen_comment(actor: Any, comment: Comment) -> Comment:
-    """Reopen the thread of ``comment``; who may and when, as for ``resolve_comment``."""
+    """Reopen the thread of ``comment``: the same people, while comments are taken (else
+    ``CommentsClosed``; ``drafts.policy.may_reopen``)."""
     return _mark_resolved(actor, comment, resolved=False)
 
 
 def _mark_resolved(actor: Any, comment: Comment, *, resolved: bool) -> Comment:
     locked = _lock(comment.statement)
     thread = Comment.objects.select_for_update().get(pk=comment.parent_id or comment.pk)
-    if not permissions.can_resolve(actor, locked, thread):
-        raise PermissionDenied(
-            _(
-                "Only the comment's author, the pen-holding delegations and the chairs of "
-                "%(body)s may resolve or reopen this thread."
-            )
-            % {"body": locked.body}
-        )
-    if locked.state not in COMMENTS_OPEN_IN:
-        raise CommentsClosed(
-            _(
-                "This statement is in %(state_label)s: its threads can no longer be resolved or "
-                "reopened."
-            )
-            % {"state_label": _state_label(locked)}
-        )
+    decision = (policy.may_resolve if resolved else policy.may_reopen)(actor, locked, thread)
+    if decision.refusal is Refusal.STATE:
+        raise CommentsClosed(decision.message)
+    decision.enforce()
     if thread.is_resolved == resolved:
         return thread
     thread.resolved_at = timezone.now() if resolved else None

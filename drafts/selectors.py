@@ -157,6 +157,7 @@ class ThreadView:
     changes: tuple[Segment, ...] = ()  # from the wording it was written on to the one shown
     quote_missing: bool = False
     may_resolve: bool = False  # set by the page, which knows who is looking
+    may_reopen: bool = False
 
     @property
     def comments(self) -> list[Comment]:

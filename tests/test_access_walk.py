@@ -306,6 +306,7 @@ ROUTES: dict[str, Route] = {
         [Probe("get", at("/admin/login/"), coordinators(302))],
         per_state=False,
     ),
+    "favicon": Route("public", [Probe("get", at("/favicon.ico"), everyone(301))], per_state=False),
     "javascript_catalog": Route(
         "public", [Probe("get", at("/i18n/js/"), everyone(200))], per_state=False
     ),

@@ -117,3 +117,15 @@ def test_pages_carry_a_content_security_policy_without_inline_script(client: obj
     assert directives["style-src"] == ["'self'"]
     assert directives["frame-ancestors"] == ["'none'"]
     assert "'unsafe-inline'" not in policy
+
+
+@pytest.mark.django_db
+def test_every_page_names_its_icon_and_the_browsers_guess_finds_it() -> None:
+    from django.contrib.staticfiles import finders
+    from django.test import Client
+
+    page = Client().get("/published/").content.decode()
+    assert '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">' in page
+    assert finders.find("img/favicon.svg")  # collected and served with the other files
+    guess = Client().get("/favicon.ico")
+    assert guess.status_code == 301 and guess["Location"] == "/static/img/favicon.svg"

@@ -29,6 +29,7 @@ from guardian.core import ObjectPermissionChecker
 from delegations import two_factor
 from drafts import actions as drafts_actions
 from drafts import permissions as drafts_permissions
+from drafts import policy as drafts_policy
 from drafts import selectors as drafts_selectors
 from drafts.models import Amendment, Revision, Statement
 from drafts.permissions import checker_for
@@ -159,8 +160,12 @@ def _discussion_context(
     comments_open = statement.state in drafts_actions.COMMENTS_OPEN_IN
     in_consultation = statement.state == State.CONSULTATION
     for thread in discussion.threads():
-        thread.may_resolve = comments_open and drafts_permissions.can_resolve(
-            user, statement, thread.comment, checker
+        resolved = thread.comment.is_resolved
+        thread.may_resolve = not resolved and bool(
+            drafts_policy.may_resolve(user, statement, thread.comment, checker)
+        )
+        thread.may_reopen = resolved and bool(
+            drafts_policy.may_reopen(user, statement, thread.comment, checker)
         )
     return {
         "discussion": discussion,

@@ -246,11 +246,16 @@ def test_comments_close_when_sign_on_opens_and_the_threads_stay_readable(
         )
     with pytest.raises(CommentsClosed):
         actions.reply_to_comment(pen_delegate, comment, body="Late.")
-    with pytest.raises(CommentsClosed):
-        actions.resolve_comment(pen_delegate, comment)
     html = page(other_signatory, consultation)
     assert "Readable." in html
-    assert ">Resolve</button>" not in html and "+ Comment" not in html
+    assert ">Reply</summary>" not in html and "+ Comment" not in html
+    # A thread left open can still be closed by its author (and the pen-holders, the chairs),
+    # but not reopened: it would take no replies.
+    assert ">Resolve</button>" in html
+    actions.resolve_comment(pen_delegate, comment)
+    with pytest.raises(CommentsClosed):
+        actions.reopen_comment(pen_delegate, comment)
+    assert ">Reopen</button>" not in page(other_signatory, consultation)
     response = client_for(other_signatory).post(
         reverse("drafts:comment", args=[consultation.pk, paragraph(consultation, 2).key]),
         {"body": "Late."},

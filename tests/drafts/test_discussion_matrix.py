@@ -48,7 +48,7 @@ MAY = {
 OPEN_IN = {
     "comment": {"draft", "consultation"},
     "reply": {"draft", "consultation"},
-    "resolve": {"draft", "consultation"},
+    "resolve": set(STATES),  # a thread can be closed in any state, even after publication
     "reopen": {"draft", "consultation"},
     "propose": {"consultation"},
     "accept": {"consultation"},

@@ -2,7 +2,8 @@
 page, for the people who see it and in each state it can be in.
 
 Each page is checked as its person sees it, with its folding parts (comment and amendment
-forms, "Reject…", "Remove") opened, since a form hidden at load is still one someone fills in.
+forms, "Reject…", "Remove signature…") opened, since a form hidden at load is still one
+someone fills in.
 The counts per page are printed as a table at the end of the run (and kept in
 ``test-artifacts/e2e/axe-report.txt``).
 """

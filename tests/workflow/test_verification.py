@@ -64,7 +64,10 @@ def test_the_signed_text_is_found_word_for_word(published: Statement) -> None:
     response = verify(text=TEXT.replace("\n", "\r\n") + "\n\n")  # line endings aside
     assert response.status_code == 200
     html = page(response)
-    assert "This is, word for word, the text signed in" in html
+    # An exact match says so, and is worded apart from a match of the words alone.
+    assert "This is exactly the text signed in" in html
+    assert "the very same characters" in html
+    assert "same words" not in html and "formatting differs" not in html
     assert f'href="/published/{published.slug}/"' in html
     assert "by 1 member of the coalition" in html
     frozen = published.frozen_revision
@@ -85,7 +88,10 @@ def test_the_same_words_without_the_markdown_are_found_too(published: Statement)
     verdict = response.context["verdict"]
     assert verdict.statement == published
     assert not verdict.exact
-    assert "only the formatting differs" in page(response)
+    html = page(response)
+    assert "This has the same words as the text signed in" in html
+    assert "but not its formatting" in html and "only the formatting differs" in html
+    assert "exactly" not in html
 
 
 def test_a_one_word_change_is_shown_against_the_closest_statement(published: Statement) -> None:
