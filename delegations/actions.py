@@ -26,7 +26,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from audit.actions import record
 from delegations import two_factor
 from delegations.models import ApiToken, Body, Delegation, User, collation_key, time_zone_names
-from notifications.live import account_group, close_sockets_on_commit, session_group
+from notifications.live import (
+    account_group,
+    close_sockets_on_commit,
+    recheck_access_on_commit,
+    session_group,
+)
 
 ADVISORY_NETWORK_GROUP = "advisory-network"
 COORDINATION_UNIT_GROUP = "coordination-unit"
@@ -151,10 +156,19 @@ def update_delegation(
 ) -> Delegation:
     """Rename a delegation or record that it joined or left. Its past signatures stay."""
     before = {"name": delegation.name, "is_member": delegation.is_member}
+    if is_member != delegation.is_member:
+        # The day it joined or left; its people's open pages ask again at once whether they
+        # may still see them.
+        today = timezone.localdate()
+        if is_member:
+            delegation.joined_on, delegation.left_on = today, None
+        else:
+            delegation.left_on = today
+        recheck_access_on_commit(list(delegation.people.values_list("pk", flat=True)))
     delegation.name = name.strip()
     delegation.sort_key = collation_key(delegation.name)
     delegation.is_member = is_member
-    delegation.save(update_fields=["name", "sort_key", "is_member"])
+    delegation.save(update_fields=["name", "sort_key", "is_member", "joined_on", "left_on"])
     record(
         actor,
         "delegations.update_delegation",

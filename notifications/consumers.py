@@ -42,6 +42,11 @@ class GuardedJsonConsumer(AsyncJsonWebsocketConsumer):
         await self.accept()
         await self.close(code=code)
 
+    async def access_changed(self, event: dict[str, Any]) -> None:
+        """What the person may see changed (``recheck_access_on_commit``); the bell shows
+        only their own notifications, so nothing to do here. Pages that show a statement
+        check again."""
+
     async def sockets_close(self, event: dict[str, Any]) -> None:
         """The session or the account ended: say so, and close as if never logged in."""
         await self.send_json(

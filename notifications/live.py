@@ -60,3 +60,11 @@ def close_sockets_on_commit(groups: list[str], *, reason: str, message: str) -> 
         broadcast_on_commit(
             group, lambda: {"type": "sockets.close", "reason": reason, "message": message}
         )
+
+
+def recheck_access_on_commit(user_ids: list[int]) -> None:
+    """After commit, have every socket of these people ask again whether they may still see
+    what it shows (their delegation left the coalition, or joined it): a statement page they
+    may no longer see is told so and closed with 4403 at once."""
+    for user_id in user_ids:
+        broadcast_on_commit(account_group(user_id), lambda: {"type": "access.changed"})

@@ -119,6 +119,12 @@ class StatementConsumer(GuardedJsonConsumer):
                 {"type": "presence", "change": "leave", "channel": event["channel"]}
             )
 
+    async def access_changed(self, event: dict[str, Any]) -> None:
+        """The person's access changed (their delegation left): may they still see it?"""
+        if not await self._may_view():
+            await self.send_json(REVOKED)
+            await self.close(code=CLOSE_FORBIDDEN)
+
     async def statement_changed(self, event: dict[str, Any]) -> None:
         if event.get("state_changed") and not await self._may_view():
             await self.send_json(REVOKED)
@@ -134,6 +140,9 @@ class StatementConsumer(GuardedJsonConsumer):
         if statement is None:
             return False
         self.user.refresh_from_db(fields=["is_active", "role", "delegation"])
+        if self.user.delegation_id is not None:
+            # Its membership too: the delegation may have left the coalition since.
+            self.user.delegation.refresh_from_db(fields=["is_member"])
         return can_view(self.user, statement)
 
     @database_sync_to_async

@@ -6,6 +6,7 @@ import importlib
 
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from delegations import actions
 from delegations.models import Body, Delegation, User, collation_key
@@ -172,3 +173,17 @@ def test_coordinators_get_the_admin_and_keep_it_through_changes() -> None:
 def test_delegates_never_get_the_admin() -> None:
     delegate = person("d@example.org", User.Role.DELEGATE, Delegation.objects.get(code="IE"))
     assert not delegate.is_staff
+
+
+def test_leaving_and_joining_are_dated() -> None:
+    kenya = Delegation.objects.get(code="KE")
+    actions.update_delegation(None, kenya, name=kenya.name, is_member=False)
+    kenya.refresh_from_db()
+    assert (kenya.is_member, kenya.left_on) == (False, timezone.localdate())
+    actions.update_delegation(None, kenya, name=kenya.name, is_member=True)
+    kenya.refresh_from_db()
+    assert (kenya.joined_on, kenya.left_on) == (timezone.localdate(), None)
+    # A rename alone changes neither date.
+    actions.update_delegation(None, kenya, name="Republic of Kenya", is_member=True)
+    kenya.refresh_from_db()
+    assert kenya.joined_on == timezone.localdate() and kenya.left_on is None

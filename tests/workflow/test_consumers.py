@@ -117,6 +117,30 @@ async def test_losing_sight_of_a_statement_closes_the_socket(
     assert closed == {"type": "websocket.close", "code": 4403}
 
 
+async def test_a_delegation_that_leaves_loses_its_open_pages_at_once(
+    make_statement: StatementMaker, other_signatory: User, pen_delegate: User, coordinator: User
+) -> None:
+    """A coordinator unticks "Is member": its people's open statement pages are told and
+    closed at once, as returning to drafting does; others' pages and its bell stay open."""
+    from delegations import actions as delegation_actions
+
+    statement = await database_sync_to_async(make_statement)("consultation")
+    leaving = await socket(other_signatory, statement)  # Kenya
+    staying = await socket(pen_delegate, statement)  # Canada
+    assert await opened(leaving) == (True, None)
+    assert await opened(staying) == (True, None)
+    kenya = other_signatory.delegation
+    assert kenya is not None
+    await database_sync_to_async(delegation_actions.update_delegation)(
+        coordinator, kenya, name=kenya.name, is_member=False
+    )
+    revoked = await until(leaving, "revoked")
+    assert revoked["reason"] == "access_revoked"
+    assert await leaving.receive_output(timeout=5) == {"type": "websocket.close", "code": 4403}
+    assert await staying.receive_nothing(timeout=0.5)
+    await staying.disconnect()
+
+
 async def test_state_changes_reach_everyone_on_the_page(
     make_statement: StatementMaker, pen_delegate: User, chair: User
 ) -> None:
