@@ -68,6 +68,7 @@ def pages(cast: dict[str, Any], made: dict[str, Statement]) -> list[tuple[str, A
         ("sign-on (chair)", "chair", "get", f"/statements/{sign_on.pk}/"),
         ("sign-on (coordinator)", "coordinator", "get", f"/statements/{sign_on.pk}/"),
         ("withdraw refused", "chair", "post", f"/statements/{sign_on.pk}/withdraw/"),
+        ("publish: are you sure?", "coordinator", "post", f"/statements/{sign_on.pk}/publish/"),
         ("published (chair)", "chair", "get", f"/statements/{published.pk}/"),
         ("published (coordinator)", "coordinator", "get", f"/statements/{published.pk}/"),
         ("profile", "pen_delegate", "get", "/accounts/profile/"),

@@ -20,6 +20,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast
 from django.http import Http404
+from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -27,7 +28,7 @@ from guardian.core import ObjectPermissionChecker
 
 from audit.models import AuditEntry
 from audit.selectors import entries_for
-from delegations.models import Body
+from delegations.models import Body, Delegation
 from drafts.diff import paragraphs
 from drafts.models import Amendment, Comment, Revision, Statement
 from drafts.permissions import checker_for, visible_statements
@@ -400,3 +401,79 @@ def statements_listed_for(
     if kind:
         statements = statements.filter(kind=kind)
     return statements.order_by("-updated_at", "-id")
+
+
+def consequences(step: str, statement: Statement, given: dict[str, Any]) -> list[str]:
+    """What an irreversible step will do, said before it is done (the confirmation page)."""
+    live = Signature.objects.filter(statement=statement).exclude(status=Signature.Status.VOID)
+    signed = live.filter(status=Signature.Status.SIGNED).count()
+    said: list[str] = []
+    if step == "publish":
+        answered = live.filter(delegation__is_member=True).values("delegation_id")
+        silent = Delegation.objects.filter(is_member=True).exclude(pk__in=answered).count()
+        said.append(
+            ngettext(
+                "The text, its %(count)d signatory and its hash become public for good: a "
+                "published statement cannot be unpublished.",
+                "The text, its %(count)d signatories and its hash become public for good: a "
+                "published statement cannot be unpublished.",
+                signed,
+            )
+            % {"count": signed}
+        )
+        deadline = statement.sign_on_deadline
+        if silent and (deadline is None or deadline > timezone.now()):
+            said.append(
+                ngettext(
+                    "%(count)d member delegation has not answered the sign-on yet; publishing "
+                    "now closes it (the chairs may later open it to late signatures).",
+                    "%(count)d member delegations have not answered the sign-on yet; "
+                    "publishing now closes it (the chairs may later open it to late "
+                    "signatures).",
+                    silent,
+                )
+                % {"count": silent}
+            )
+    elif step == "withdraw":
+        said.append(
+            _(
+                "The statement is withdrawn for good: it can no longer be edited, consulted "
+                "on, signed or published. It stays on the record with your reason."
+            )
+        )
+        if signed:
+            said.append(
+                ngettext(
+                    "The %(count)d signature given becomes void.",
+                    "The %(count)d signatures given become void.",
+                    signed,
+                )
+                % {"count": signed}
+            )
+    elif step == "return_to_drafting":
+        said.append(
+            _("The statement goes back to its pen-holders; the deadlines set for it are cleared.")
+        )
+        if signed:
+            said.append(
+                ngettext(
+                    "The %(count)d signature given becomes void: that delegation will have to "
+                    "sign again.",
+                    "The %(count)d signatures given become void: those delegations will have "
+                    "to sign again.",
+                    signed,
+                )
+                % {"count": signed}
+            )
+    elif step == "remove_signature":
+        delegation = Delegation.objects.filter(code=given.get("delegation", "")).first()
+        name = delegation.name if delegation else given.get("delegation", "")
+        said.append(
+            _(
+                "The signature of %(delegation)s is taken off the published statement and its "
+                "public page, and %(delegation)s cannot sign it again. The reason stays on the "
+                "record."
+            )
+            % {"delegation": name}
+        )
+    return said

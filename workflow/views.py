@@ -309,6 +309,40 @@ STEPS: dict[str, Step] = {
 }
 
 
+# Steps that cannot be undone: the page asks once more, saying what they will do. (The API
+# does what it is asked: a program confirms by calling.)
+CONFIRMED_STEPS = {
+    "publish": _("Publish now"),
+    "withdraw": _("Withdraw for good"),
+    "return_to_drafting": _("Return to drafting now"),
+    "remove_signature": _("Remove the signature"),
+}
+
+
+def _confirmation(
+    request: HttpRequest, statement: Statement, step: str, given: dict[str, Any]
+) -> HttpResponse:
+    """The page that asks: what the step will do, the person's input carried along."""
+    carried = {
+        name: value
+        for name, value in request.POST.items()
+        if name not in ("csrfmiddlewaretoken", "confirmed")
+    }
+    return render(
+        request,
+        "workflow/confirm.html",
+        {
+            "statement": statement,
+            "step": step,
+            "action_url": reverse(f"workflow:{step}", args=[statement.pk]),
+            "button": CONFIRMED_STEPS[step],
+            "consequences": selectors.consequences(step, statement, given),
+            "carried": carried,
+            "reason": given.get("reason", ""),
+        },
+    )
+
+
 @login_required
 @require_POST
 def act(request: HttpRequest, pk: int, step: str) -> HttpResponse:
@@ -321,6 +355,9 @@ def act(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         context["failed_step"] = step
         return render(request, "workflow/statement.html", context, status=400)
     given = dict(form.cleaned_data)
+    if step in CONFIRMED_STEPS and request.POST.get("confirmed") != "yes":
+        return _confirmation(request, statement, step, given)
+    given.pop("confirmed", None)
     try:
         if step == "sign_on":
             # A signature commits a state: the session's last code, or one typed with it, is

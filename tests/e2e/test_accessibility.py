@@ -288,7 +288,7 @@ def test_public_and_error_pages_have_no_serious_violation(
     assert signed is not None
     visitor.get_by_label("Paste the text").fill(signed.text)
     visitor.get_by_role("button", name="Verify").click()
-    expect(visitor.get_by_test_id("verdict")).to_contain_text("word for word")
+    expect(visitor.get_by_test_id("verdict")).to_contain_text("exactly the text signed in")
     results.append(check(visitor, "verify (match)"))
     visitor.get_by_label("Paste the text").fill(signed.text.replace("refrain", "abstain"))
     visitor.get_by_role("button", name="Verify").click()
@@ -316,6 +316,9 @@ def test_public_and_error_pages_have_no_serious_violation(
     office = person_in(browser, asgi_server, coordinator)
     office.goto(f"/statements/{w.sign_on.pk}/")
     office.get_by_role("button", name="Publish", exact=True).click()
+    # It asks once more, saying what publishing does.
+    expect(office.get_by_test_id("consequences")).to_contain_text("become public for good")
+    office.get_by_role("button", name="Publish now").click()
     expect(office.get_by_text("Published.")).to_be_visible()
     office.context.close()
     with france.expect_navigation():

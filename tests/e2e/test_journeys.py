@@ -265,6 +265,9 @@ def test_journey_3_publication(
     office = person_in(browser, asgi_server, coordinator)
     office.goto(f"/statements/{statement.pk}/")
     office.get_by_role("button", name="Publish", exact=True).click()
+    # It asks once more, saying what publishing does.
+    expect(office.get_by_test_id("consequences")).to_contain_text("become public for good")
+    office.get_by_role("button", name="Publish now").click()
     expect(office.get_by_text("Published.")).to_be_visible()
     expect(office.get_by_test_id("state")).to_have_text("Published")
     screenshot(office, "journey-3-published")

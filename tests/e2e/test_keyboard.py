@@ -178,6 +178,11 @@ def test_live_news_is_announced_politely_and_leaves_the_focus_where_it_was(
     coordinator_page = person_in(browser, asgi_server, coordinator)
     coordinator_page.goto(url)
     coordinator_page.get_by_role("button", name="Publish", exact=True).click()
+    # It asks once more, saying what publishing does.
+    expect(coordinator_page.get_by_test_id("consequences")).to_contain_text(
+        "become public for good"
+    )
+    coordinator_page.get_by_role("button", name="Publish now").click()
     expect(kenya.get_by_test_id("state")).to_have_text("Published")
     expect(notice).to_contain_text("published it")
     assert kenya.evaluate(

@@ -20,7 +20,7 @@ from audit.selectors import entries_for
 from core.errors import Conflict
 from delegations.models import User
 from drafts.models import Statement
-from tests.conftest import StatementMaker, delegation, later, person
+from tests.conftest import StatementMaker, delegation, later, person, proof_for
 from workflow import actions
 from workflow.models import Signature
 
@@ -100,7 +100,9 @@ def test_twenty_signatories_of_one_delegation_sign_once(make_statement: Statemen
         person(f"signatory{n}.ca@example.org", User.Role.SIGNATORY, canada) for n in range(20)
     ]
 
-    outcomes = run_together([as_fresh(s, statement, actions.sign_on) for s in signatories])
+    outcomes = run_together(
+        [as_fresh(s, statement, actions.sign_on, proof=proof_for(s)) for s in signatories]
+    )
 
     succeeded, conflicts, others = split(outcomes)
     assert others == []

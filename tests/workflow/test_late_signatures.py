@@ -209,7 +209,7 @@ def test_buttons_offered_after_publication(
 def remove(client: Any, statement: Statement, code: str, reason: str) -> Any:
     return client.post(
         reverse("workflow:remove_signature", args=[statement.pk]),
-        {"delegation": code, "reason": reason},
+        {"delegation": code, "reason": reason, "confirmed": "yes"},
     )
 
 

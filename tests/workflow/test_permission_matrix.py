@@ -114,7 +114,13 @@ def request(client: Any, page: str, statement: Statement) -> Any:
         "withdraw": {"reason": "Overtaken by events."},
         "remove_signature": {"delegation": "FR", "reason": "Signed in error."},
     }.get(page, {})
+    if page in CONFIRMED:
+        data = {**data, "confirmed": "yes"}  # past the page that asks "Are you sure?"
     return client.post(reverse(f"workflow:{page}", args=[pk]), data)
+
+
+# The steps the statement page asks to confirm (tests/workflow/test_confirmations.py).
+CONFIRMED = {"publish", "withdraw", "return_to_drafting", "remove_signature"}
 
 
 def snapshot(statement: Statement) -> tuple[Any, ...]:
