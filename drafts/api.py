@@ -104,9 +104,20 @@ class RevisionSummary(serializers.Serializer[Revision]):
         help_text="The accepted amendment that made it, if any.",
     )
     created_at = serializers.DateTimeField()
+    merged = serializers.BooleanField(
+        source="is_merge",
+        help_text="Its author's edit was merged with revisions saved after they began it.",
+    )
+    merge_comparison = serializers.SerializerMethodField(
+        help_text="For a merge: the page comparing the newer text it was merged into with the "
+        "result, to see what the merge made of the author's edit."
+    )
 
     def get_co_authors(self, revision: Revision) -> list[str]:
         return [person(author) for author in revision.co_authors.all()]
+
+    def get_merge_comparison(self, revision: Revision) -> str | None:
+        return selectors.merge_comparison(revision)
 
 
 class RevisionDetail(RevisionSummary):

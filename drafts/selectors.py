@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from guardian.core import ObjectPermissionChecker
 
@@ -387,3 +388,12 @@ def amendments_of(statement: Statement) -> list[Amendment]:
         )
         .order_by("created_at", "id")
     )
+
+
+def merge_comparison(revision: Revision) -> str | None:
+    """For a merged save: the comparison of the newer text it was merged into (its parent)
+    with the result, where two people's changes to the same sentence meet."""
+    if not revision.is_merge or revision.parent is None:
+        return None
+    compare = reverse("drafts:compare", args=[revision.statement_id])
+    return f"{compare}?from={revision.parent.number}&to={revision.number}"

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -92,14 +93,22 @@ def _saved_message(revision: Revision, base: Revision, current: Revision | None)
     if revision.is_merge:
         credited = ", ".join(author.full_name for author in revision.co_authors.all())
         if credited:
-            return _(
+            said = _(
                 "Saved as revision %(number)s: your edit of revision %(base)s was merged with "
                 "the newer text by %(credited)s."
             ) % {"number": revision.number, "base": base.number, "credited": credited}
-        return _(
-            "Saved as revision %(number)s: your edit of revision %(base)s was merged with "
-            "the newer text."
-        ) % {"number": revision.number, "base": base.number}
+        else:
+            said = _(
+                "Saved as revision %(number)s: your edit of revision %(base)s was merged with "
+                "the newer text."
+            ) % {"number": revision.number, "base": base.number}
+        # Where two people changed the same sentence, the merge may read as neither wrote it.
+        return format_html(
+            '{} <a href="{}">{}</a>',
+            said,
+            selectors.merge_comparison(revision),
+            _("See what the merge made of your edit"),
+        )
     return _("Saved as revision %(number)s.") % {"number": revision.number}
 
 

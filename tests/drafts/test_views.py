@@ -440,3 +440,31 @@ def test_merge_now_is_for_pen_holders_while_editing_is_open(
         f"/statements/{in_sign_on.pk}/edit/merge/", {"text": "x", "base_revision": 1}
     )
     assert closed.status_code == 409
+
+
+def test_a_merged_save_says_so_and_links_what_the_merge_made_of_the_edit(
+    make_statement: StatementMaker, pen_delegate: User, pen_signatory: User
+) -> None:
+    """Two people changing different words of one sentence: the sentence that results is
+    neither one's, so the save says a merge happened and links the comparison."""
+    statement = make_statement()
+    first = statement.current_revision
+    assert first is not None
+    save(pen_delegate, statement, TEXT.replace("refrain from shutting", "stop shutting"))
+    client = client_for(pen_signatory)
+    response = client.post(
+        f"/statements/{statement.pk}/edit/",
+        {"text": TEXT.replace("access to the internet", "access to the net"), "base_revision": 1},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "was merged with the newer text by Delegate Ca" in page
+    link = f'<a href="/statements/{statement.pk}/compare/?from=2&amp;to=3">'
+    assert link + "See what the merge made of your edit</a>" in page
+    compared = client.get(f"/statements/{statement.pk}/compare/?from=2&to=3").content.decode()
+    assert "net" in compared
+    api = client.get(f"/api/statements/{statement.pk}/revisions/3/").json()
+    assert api["merged"] is True
+    assert api["merge_comparison"] == f"/statements/{statement.pk}/compare/?from=2&to=3"
+    plain = client.get(f"/api/statements/{statement.pk}/revisions/2/").json()
+    assert (plain["merged"], plain["merge_comparison"]) == (False, None)
