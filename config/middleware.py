@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.core.exceptions import PermissionDenied
 from django.db import OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,8 +15,24 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from core.errors import Conflict
 
+# The fields people type words into: a refused form gives them back, whatever refused it.
+TYPED_FIELDS = ("text", "body", "justification", "reason", "quote")
+
+
+def unsent_text(request: HttpRequest) -> list[tuple[str, str]]:
+    """What the person typed into the refused form, to show back: (field, words)."""
+    if request.method != "POST" or request.path.startswith("/api/"):
+        return []
+    return [
+        (name, request.POST[name]) for name in TYPED_FIELDS if request.POST.get(name, "").strip()
+    ]
+
 
 class ConflictMiddleware:
+    """Also gives back the words of a form refused because the statement changed underneath
+    it: no longer visible to the person (404, without a word of the statement), not theirs to
+    act on any more (403), or not in that state any more (409)."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
@@ -23,6 +40,20 @@ class ConflictMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        unsent = unsent_text(request)
+        if unsent and isinstance(exception, Http404 | PermissionDenied):
+            status = 404 if isinstance(exception, Http404) else 403
+            message = (
+                _(
+                    "This statement is no longer shared with you (it may have gone back to "
+                    "drafting, or been withdrawn): nothing was sent."
+                )
+                if status == 404
+                else str(exception) or _("You may no longer do this: nothing was sent.")
+            )
+            return render(
+                request, "unsent.html", {"message": message, "unsent": unsent}, status=status
+            )
         if isinstance(exception, Conflict):
             message = exception.message
         elif isinstance(exception, ConcurrentTransition):
@@ -38,7 +69,12 @@ class ConflictMiddleware:
         back_url = None
         if match is not None and "pk" in match.kwargs:
             back_url = reverse("workflow:statement", kwargs={"pk": match.kwargs["pk"]})
-        return render(request, "409.html", {"message": message, "back_url": back_url}, status=409)
+        return render(
+            request,
+            "409.html",
+            {"message": message, "back_url": back_url, "unsent": unsent},
+            status=409,
+        )
 
 
 # Seconds a client is asked to wait before sending a refused write again.
