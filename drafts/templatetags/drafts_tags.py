@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import pgettext
 
 from drafts.diff import Segment
 from drafts.text import render_markdown
@@ -14,12 +15,12 @@ from drafts.text import render_markdown
 register = template.Library()
 
 # Insertions and deletions are underlined and struck through, and say what they are to
-# screen readers: never colour alone.
+# screen readers, in the reader's language: never colour alone.
 _MARKUP = {
     "equal": "{}",
-    "insert": '<ins><span class="visually-hidden">[inserted: </span>{}'
+    "insert": '<ins><span class="visually-hidden">[{}: </span>{}'
     '<span class="visually-hidden">]</span></ins>',
-    "delete": '<del><span class="visually-hidden">[deleted: </span>{}'
+    "delete": '<del><span class="visually-hidden">[{}: </span>{}'
     '<span class="visually-hidden">]</span></del>',
 }
 
@@ -27,7 +28,20 @@ _MARKUP = {
 @register.simple_tag
 def segments_html(segments: Iterable[Segment]) -> SafeString:
     """The segments as escaped HTML, in one line: whitespace in them is the text's own."""
-    return format_html_join("", "{}", ((format_html(_MARKUP[s.kind], s.text),) for s in segments))
+    said = {
+        "insert": pgettext("screen reader, in a comparison", "inserted"),
+        "delete": pgettext("screen reader, in a comparison", "deleted"),
+    }
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(_MARKUP[s.kind], said[s.kind], s.text),)
+            if s.kind in said
+            else (format_html(_MARKUP["equal"], s.text),)
+            for s in segments
+        ),
+    )
 
 
 @register.filter
