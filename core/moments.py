@@ -44,3 +44,19 @@ def time_element(moment: datetime, fmt: str = DEFAULT_FORMAT) -> SafeString:
         date_format(utc, DEFAULT_FORMAT),
         local_text(moment, fmt),
     )
+
+
+def deadline_element(moment: datetime) -> SafeString:
+    """A deadline others read too: ``time_element`` in the reader's zone and, unless that is
+    UTC already, the same moment in UTC beside it, so people in different zones quote one
+    time: "4 Nov 2031 13:00 CET (12:00 UTC)"."""
+    shown = time_element(moment)
+    if timezone.get_current_timezone_name() in ("UTC", "Etc/UTC"):
+        return shown
+    utc = _aware(moment).astimezone(UTC)
+    same_day = timezone.localtime(_aware(moment)).date() == utc.date()
+    return format_html(
+        '{} <span class="utc">({} UTC)</span>',
+        shown,
+        date_format(utc, "H:i" if same_day else DEFAULT_FORMAT),
+    )

@@ -9,7 +9,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from core.moments import DEFAULT_FORMAT, time_element
+from core.moments import DEFAULT_FORMAT, deadline_element, time_element
 
 register = template.Library()
 
@@ -30,3 +30,11 @@ def when(moment: datetime | date | None, fmt: str = DEFAULT_FORMAT) -> SafeStrin
             '<time datetime="{}">{}</time>', moment.isoformat(), date_format(moment, fmt)
         )
     return time_element(moment, fmt)
+
+
+@register.simple_tag
+def deadline(moment: datetime | None) -> SafeString | str:
+    """A deadline: in the reader's zone, with UTC beside it (``core.moments``)."""
+    if moment is None or moment == "":
+        return ""
+    return deadline_element(moment)
