@@ -41,7 +41,9 @@ class StatementForm(forms.Form):
         required=False,
         label=_("Pen-holding delegations"),
         help_text=_("Your own delegation always holds the pen on statements it starts."),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        # A list of checkboxes (a filter box narrows it, static/js/checklist.js): no
+        # Ctrl/Cmd-click through 42 names, and every keyboard gets there with Tab and Space.
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "checklist-option"}),
     )
     min_signatures = forms.IntegerField(
         min_value=1, max_value=500, initial=1, label=_("Minimum signatures to publish")

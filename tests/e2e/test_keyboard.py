@@ -256,3 +256,32 @@ def test_a_dropped_connection_says_reconnecting_and_keeps_what_was_typed(
         editor.reload()
         expect(editor.get_by_text("Restored your unsaved text from this browser")).to_be_visible()
         expect(box).to_have_value(re.compile("remain seized of the matter"))
+
+
+def test_a_delegate_picks_pen_holders_by_filtering_with_the_keyboard_alone(
+    pen_delegate: User, plenary: Any, browser: Browser, asgi_server: str
+) -> None:
+    """No Ctrl/Cmd-click through 42 names: a filter box, then Enter (or Tab and Space)."""
+    page = person_in(browser, asgi_server, pen_delegate)
+    page.goto("/statements/new/")
+    expect(page.get_by_role("group", name="Pen-holding delegations")).to_be_visible()
+    tab_to(page, labelled("Filter the list"))
+    page.keyboard.type("nether")
+    expect(page.get_by_role("status").filter(has_text="1 shown")).to_be_visible()
+    page.keyboard.press("Enter")  # the one match left is ticked, and takes the focus
+    expect(page.get_by_role("checkbox", name="The Netherlands")).to_be_checked()
+    assert focused(page)["label"] == "The Netherlands"
+    page.keyboard.press("Shift+Tab")  # back to the filter
+    assert focused(page)["label"] == "Filter the list"
+    page.keyboard.press("Control+a")
+    page.keyboard.type("ghan")
+    tab_to(page, lambda f: f["tag"] == "input" and "Ghana" in f["label"])
+    page.keyboard.press("Space")
+    expect(page.get_by_role("checkbox", name="Ghana")).to_be_checked()
+    screenshot(page, "keyboard-pen-holders")
+    page.get_by_label("Title").fill("Joint statement on encryption")
+    page.get_by_label("Text (Markdown)").fill("# Encryption\n\nThe members of the coalition.\n")
+    page.get_by_role("button", name="Create draft").click()
+    expect(page.get_by_test_id("state")).to_have_text("Draft")
+    made = Statement.objects.get(title="Joint statement on encryption")
+    assert set(made.pen_holders.values_list("code", flat=True)) == {"CA", "NL", "GH"}
