@@ -20,6 +20,7 @@ from channels.testing.live import make_application
 from daphne.testing import DaphneProcess
 from django.conf import settings
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connections
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -42,9 +43,17 @@ CHROMIUM_ARGS = [
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
 
-# Live updates cross a socket, a channel layer and a page fetch; on a busy 2-core CI machine
-# that can take longer than Playwright's default 5 s for an expectation.
-expect.set_options(timeout=15_000)
+# How long a test waits for a condition (an expectation, an action, a page) before it fails:
+# waits end as soon as the condition holds, so patience costs nothing on a quiet machine and
+# keeps a 2-core machine under other load (live updates cross a socket, a channel layer and
+# a page fetch) from failing tests that are right.
+PATIENCE = 60_000
+expect.set_options(timeout=PATIENCE)
+
+# The live server's listen queue: Python's default of 5 pending connections overflows when a
+# slow machine lets Chromium's parallel requests (styles, scripts, the catalogue) pile up,
+# and an overflowing connection is reset, failing a request that was right.
+ThreadedWSGIServer.request_queue_size = 128
 
 
 def chromium_path() -> str:
@@ -69,7 +78,7 @@ def page(live_server: LiveServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         context = browser.new_context(base_url=live_server.url)
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(PATIENCE)
         try:
             yield context.new_page()
         finally:
@@ -111,9 +120,9 @@ def running_asgi_server(port: int | None = None) -> Iterator[str]:
         port=port,
     )
     server.start()
-    if not server.ready.wait(timeout=30):
+    if not server.ready.wait(timeout=PATIENCE / 1000 * 2):
         server.terminate()
-        pytest.fail("the ASGI test server did not start within 30 s")
+        pytest.fail("the ASGI test server did not start in time")
     try:
         yield f"http://localhost:{server.port.value}"
     finally:
@@ -205,7 +214,7 @@ def log_in(page: Page, user: User) -> None:
 def person_in(browser: Browser, base_url: str, user: User) -> Page:
     """A browser context of its own (its own cookies) with ``user`` logged in."""
     context = browser.new_context(base_url=base_url)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(PATIENCE)
     page = context.new_page()
     log_in(page, user)
     return page

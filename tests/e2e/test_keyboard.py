@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 from delegations.models import User
 from drafts.models import RevisionParagraph, Statement
 from tests.conftest import StatementMaker
-from tests.e2e.conftest import person_in, running_asgi_server, screenshot
+from tests.e2e.conftest import PATIENCE, person_in, running_asgi_server, screenshot
 
 pytestmark = [
     pytest.mark.browser,
@@ -240,9 +240,9 @@ def test_a_dropped_connection_says_reconnecting_and_keeps_what_was_typed(
 
     with running_asgi_server(port=port):
         for page in (editor, kenya):
-            expect(page.locator("[data-connection]")).to_be_hidden(timeout=30_000)
+            expect(page.locator("[data-connection]")).to_be_hidden(timeout=PATIENCE)
         # Back, and told afresh who is here.
-        expect(kenya_present).to_contain_text(pen_delegate.full_name, timeout=30_000)
+        expect(kenya_present).to_contain_text(pen_delegate.full_name, timeout=PATIENCE)
         expect(editor_present).to_contain_text(
             f"{other_signatory.full_name} (Kenya), reading", timeout=30_000
         )
