@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from notifications import actions, selectors
+from notifications import actions, reach, selectors
 from notifications.models import Delivery, DigestSubscription, Event, Notification
 from notifications.preferences import choices_of
 
@@ -32,6 +32,11 @@ def centre(request: HttpRequest) -> HttpResponse:
         request.user, event=event, subject_id=subject, unread_only=unread_only
     )
     page = Paginator(found, 50).get_page(request.GET.get("page"))
+    # A notification about a statement since withdrawn or no longer shared says so instead of
+    # leading to a 404.
+    unreachable = reach.out_of_reach(request.user, page.object_list)
+    for notification in page.object_list:
+        notification.out_of_reach = unreachable.get(notification.pk, "")  # type: ignore[attr-defined]
     return render(
         request,
         "notifications/centre.html",
@@ -59,6 +64,9 @@ def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark it read and go where it points."""
     notification = _own(request, pk)
     actions.mark_read(request.user, notification_ids=[notification.pk])
+    if reach.out_of_reach(request.user, [notification]):
+        messages.info(request, _("That statement is no longer available to you."))
+        return redirect("notifications:centre")
     if not url_has_allowed_host_and_scheme(notification.link, allowed_hosts={request.get_host()}):
         return redirect("notifications:centre")
     return redirect(notification.link)

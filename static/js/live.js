@@ -192,7 +192,12 @@
         }
         remember(n.id);
         var words = n.label + ": " + n.title + (n.actor ? " — " + n.actor : "");
-        toast(words, n.link);
+        // The statement open here shows its own changes live: no pop-up repeats them.
+        var shownHere = statementPage &&
+          (n.link || "").indexOf("/statements/" + statementPage.dataset.statementLive + "/") === 0;
+        if (!shownHere) {
+          toast(words, n.link);
+        }
         if (typeof data.unread === "number") {
           showUnread(data.unread);
         }
