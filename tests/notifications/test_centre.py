@@ -21,7 +21,7 @@ def test_lines_open_in_a_new_tab_and_say_when_their_statement_is_out_of_reach(
 ) -> None:
     withdrawn = make_statement(Statement.State.CONSULTATION, title="Withdrawn one")
     returned = make_statement(Statement.State.CONSULTATION, title="Returned one")
-    open_one = make_statement(Statement.State.CONSULTATION, title="Open one")
+    make_statement(Statement.State.CONSULTATION, title="Open one")
     actions.withdraw(chair, withdrawn, reason="Overtaken by events.")
     actions.return_to_drafting(chair, returned)
     client = client_for(other_signatory)  # Kenya: consulted on all three

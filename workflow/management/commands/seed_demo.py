@@ -28,6 +28,7 @@ from workflow import actions
 
 DEMO_DOMAIN = "demo.accord.example"
 DEMO_PASSWORD = "accord-demo"
+DEMO_UNREAD = 5  # notifications left unread for each demo person
 PLENARY = "Plenary"
 TASK_FORCE = "Task Force on Internet Shutdowns"
 WORKING_GROUP = "Working Group on Digital Rights"
@@ -430,6 +431,25 @@ class Command(BaseCommand):
             "--list", action="store_true", help="Print the demo accounts and write nothing."
         )
 
+    def _settle_notifications(self) -> None:
+        """The demo's history happened before anyone opened Accord: each person finds only
+        their few latest notifications unread, as someone who keeps up would, not hundreds."""
+        from django.db.models import F
+
+        from notifications.models import Notification
+
+        for recipient in (
+            Notification.objects.filter(read_at__isnull=True)
+            .values_list("recipient_id", flat=True)
+            .distinct()
+        ):
+            latest = Notification.objects.filter(recipient_id=recipient).order_by("-id")[
+                :DEMO_UNREAD
+            ]
+            Notification.objects.filter(recipient_id=recipient, read_at__isnull=True).exclude(
+                pk__in=list(latest.values_list("pk", flat=True))
+            ).update(read_at=F("created_at"))
+
     def handle(self, *args: Any, **options: Any) -> None:
         if options["list"]:
             self._print_accounts()
@@ -441,6 +461,7 @@ class Command(BaseCommand):
             bodies = self._bodies(people)
             self._statements(people, bodies, delegations)
             self._discussion_of_spyware(people)
+            self._settle_notifications()
         self._print_summary()
 
     # --- people and bodies ------------------------------------------------------------------
