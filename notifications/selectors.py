@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import QuerySet
@@ -53,3 +56,45 @@ def latest_id(person: Any) -> int:
     """The id of the person's newest notification (0 if none): where a new page starts from."""
     newest = Notification.objects.filter(recipient=person).order_by("-id").values_list("pk")[:1]
     return newest[0][0] if newest else 0
+
+
+# Notifications about one subject that follow each other within this time form one burst.
+BURST = timedelta(minutes=30)
+
+
+@dataclass
+class Burst:
+    """One line of the centre: a subject's notifications close together in time, newest
+    first (``latest``), all read or all unread."""
+
+    latest: Notification
+    earlier: list[Notification] = field(default_factory=list)
+
+    @property
+    def ids(self) -> list[int]:
+        return [self.latest.pk, *(n.pk for n in self.earlier)]
+
+
+def in_bursts(notifications: Iterable[Notification]) -> list[Burst]:
+    """Group notifications (newest first) into bursts: one line per subject per burst, the
+    way a digest reads, instead of one line per comment, revision or signature."""
+    bursts: list[Burst] = []
+    for notification in notifications:
+        current = bursts[-1] if bursts else None
+        last = (
+            current.earlier[-1]
+            if current and current.earlier
+            else (current.latest if current else None)
+        )
+        if (
+            current is not None
+            and last is not None
+            and notification.subject_type_id == current.latest.subject_type_id
+            and notification.subject_id == current.latest.subject_id
+            and notification.is_read == current.latest.is_read
+            and last.created_at - notification.created_at <= BURST
+        ):
+            current.earlier.append(notification)
+        else:
+            bursts.append(Burst(notification))
+    return bursts

@@ -37,11 +37,13 @@ def centre(request: HttpRequest) -> HttpResponse:
     unreachable = reach.out_of_reach(request.user, page.object_list)
     for notification in page.object_list:
         notification.out_of_reach = unreachable.get(notification.pk, "")  # type: ignore[attr-defined]
+    bursts = selectors.in_bursts(page.object_list)
     return render(
         request,
         "notifications/centre.html",
         {
             "page": page,
+            "bursts": bursts,
             "events": Event.choices,
             "subjects": selectors.subjects_of(request.user),
             "chosen_event": event,
@@ -75,7 +77,9 @@ def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
-    actions.mark_read(request.user, notification_ids=[_own(request, pk).pk])
+    """Mark one read, and the rest of its burst (``also``: more of the person's own ids)."""
+    also = [int(i) for i in request.POST.getlist("also") if i.isdigit()][:200]
+    actions.mark_read(request.user, notification_ids=[_own(request, pk).pk, *also])
     return redirect(request.POST.get("next") or "notifications:centre")
 
 
