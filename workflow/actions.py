@@ -254,6 +254,21 @@ def publish(actor: Any, statement: Statement) -> Statement:
     statement = _lock(statement)
     policy.may_publish(actor, statement).enforce()
     signed = policy.signed_count(statement)
+    # Signatures of delegations that left while sign-on was open stay on the record, void:
+    # the statement is published in its members' names (policy.counts).
+    lapsed = Signature.objects.filter(
+        statement=statement, status=Signature.Status.SIGNED, delegation__is_member=False
+    )
+    left = list(lapsed.values_list("delegation__code", flat=True))
+    if left:
+        lapsed.update(status=Signature.Status.VOID, changed_at=timezone.now())
+        record(
+            actor,
+            "workflow.void_signatures_of_former_members",
+            statement,
+            after={"delegations": left},
+            delegation=delegation_of(actor),
+        )
     before = {"state": statement.state}
     now = timezone.now()
     statement.publish(at=now, slug=public_slug(statement.title, now))

@@ -161,9 +161,23 @@ def may_publish(user: Any, statement: Statement, checker: Checker = None) -> Dec
     return ALLOWED
 
 
+def counts(signature: Signature, statement: Statement) -> bool:
+    """Whether a signature counts towards the minimum and will be published with the
+    statement. Until publication, only that of a delegation still in the coalition: one that
+    left keeps its signature on the record, but the coalition publishes in its members' names.
+    Once published, a delegation leaving later changes nothing."""
+    if signature.status != Status.SIGNED:
+        return False
+    return statement.state == State.PUBLISHED or signature.delegation.is_member
+
+
 def signed_count(statement: Statement) -> int:
-    """The signatures that count towards the statement's minimum and are published with it."""
-    return Signature.objects.filter(statement=statement, status=Status.SIGNED).count()
+    """The signatures that count towards the statement's minimum and are published with it
+    (``counts``)."""
+    signed = Signature.objects.filter(statement=statement, status=Status.SIGNED)
+    if statement.state != State.PUBLISHED:
+        signed = signed.filter(delegation__is_member=True)
+    return signed.count()
 
 
 # --- answering the sign-on ------------------------------------------------------------------

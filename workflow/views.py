@@ -34,7 +34,7 @@ from drafts import selectors as drafts_selectors
 from drafts.models import Amendment, Revision, Statement
 from drafts.permissions import checker_for
 from drafts.text import render_markdown
-from workflow import actions, forms, permissions, selectors, verification
+from workflow import actions, forms, permissions, policy, selectors, verification
 from workflow.feeds import absolute
 from workflow.models import Signature
 
@@ -197,7 +197,14 @@ def _statement_context(
         **_discussion_context(request, statement, shown, checker),
         "statement": statement,
         "revision": shown,
-        "signed": [s for s in signatures if s.status == Signature.Status.SIGNED],
+        "signed": [s for s in signatures if policy.counts(s, statement)],
+        # Signed while a member, by a delegation that has left since: on the record, not
+        # counted (workflow.policy.counts).
+        "signed_before_leaving": [
+            s
+            for s in signatures
+            if s.status == Signature.Status.SIGNED and not policy.counts(s, statement)
+        ],
         "declined": [s for s in signatures if s.status == Signature.Status.DECLINED],
         "removed": [s for s in signatures if s.status == Signature.Status.REMOVED],
         "response": response,

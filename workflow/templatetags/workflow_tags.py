@@ -19,6 +19,9 @@ LABELS = {
     "workflow.open_consultation": _("Opened consultation"),
     "workflow.open_sign_on": _("Opened sign-on"),
     "workflow.return_to_drafting": _("Returned it to drafting"),
+    "workflow.void_signatures_of_former_members": _(
+        "At publication, made void the signatures of delegations that had left the coalition"
+    ),
     "workflow.publish": pgettext_lazy("audit entry", "Published"),
     "workflow.withdraw": _("Withdrew the statement"),
     "workflow.open_late_signatures": _("Opened it to late signatures"),
