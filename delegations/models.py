@@ -62,6 +62,13 @@ class Delegation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def shown_name(self) -> str:
+        """Its name in the reader's language (``delegations.names``)."""
+        from delegations.names import shown_name
+
+        return shown_name(self.name, self.code)
+
 
 @cache
 def time_zone_names() -> frozenset[str]:
@@ -199,7 +206,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     def affiliation(self) -> str:
         """The delegation, organisation or unit a person is shown with."""
         if self.delegation_id is not None and self.delegation is not None:
-            return self.delegation.name
+            return self.delegation.shown_name
         if self.role == self.Role.COORDINATOR:
             return str(_("Coordination unit"))
         return self.organisation or str(_("Advisory network"))

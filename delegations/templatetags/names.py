@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import template
+
+from delegations.names import sorted_by_name
+
+register = template.Library()
+
+
+@register.filter
+def by_delegation_name(items: Iterable[Any]) -> list[Any]:
+    """Signatures (anything with a ``delegation``) in the reader's order of its names."""
+    return sorted_by_name(items, lambda item: item.delegation.shown_name)
