@@ -41,7 +41,7 @@ from drafts.errors import (
     StaleEdit,
     ThreadResolved,
 )
-from drafts.live import actor_label, statement_frame
+from drafts.live import announce
 from drafts.merge import merge
 from drafts.models import (
     COMMENT_MAX_LENGTH,
@@ -60,7 +60,6 @@ from drafts.paragraphs import BLANK_LINE, Block, blocks, join, respaced
 from drafts.policy import COMMENTS_OPEN_IN
 from drafts.text import canonical_text, content_hash, plain_text
 from notifications.actions import notify
-from notifications.live import broadcast_on_commit, statement_group
 from notifications.models import Event
 from notifications.wording import Detail, DetailCode, detail
 
@@ -309,30 +308,7 @@ def _tell_of_revision(
         link=link,
         detail=line or detail(DetailCode.REVISION, number=revision.number),
     )
-    _tell_open_pages(actor, statement, change, revision=revision, compare=link)
-
-
-def _tell_open_pages(
-    actor: Any,
-    statement: Statement,
-    change: str,
-    *,
-    revision: Revision | None = None,
-    compare: str | None = None,
-) -> None:
-    """After commit, tell every page open on the statement what changed (codes, ids and names
-    only, see ``drafts.live``: the pages fetch the rest through the permission-checked page)."""
-    shown = revision or statement.current_revision
-    event = statement_frame(
-        statement,
-        change=change,
-        actor=actor_label(actor),
-        state_changed=False,
-        revision=shown.number if shown else None,
-    )
-    if compare:
-        event["compare"] = compare
-    broadcast_on_commit(statement_group(statement.pk), lambda: event)
+    announce(statement, change=change, actor=actor, compare=link)
 
 
 def _conflict_message(base: Revision, newer: list[Revision], collisions: int) -> str:
@@ -743,7 +719,7 @@ def _tell_of_comment(
         link=_statement_link(statement, f"c-{comment.pk}"),
         detail=detail(DetailCode.COMMENT, position=position or None, excerpt=comment.body),
     )
-    _tell_open_pages(actor, statement, "comment")
+    announce(statement, change="comment", actor=actor)
 
 
 @transaction.atomic
@@ -783,7 +759,7 @@ def _mark_resolved(actor: Any, comment: Comment, *, resolved: bool) -> Comment:
         after={"comment": thread.pk},
         delegation=delegation_of(actor),
     )
-    _tell_open_pages(actor, locked, "comment_resolved" if resolved else "comment_reopened")
+    announce(locked, change="comment_resolved" if resolved else "comment_reopened", actor=actor)
     return thread
 
 
@@ -897,7 +873,7 @@ def propose_amendment(
             PROPOSES[kind], position=current_row.position, delegation=actor.delegation.name
         ),
     )
-    _tell_open_pages(actor, locked, "amendment_proposed")
+    announce(locked, change="amendment_proposed", actor=actor)
     return amendment
 
 
@@ -1064,5 +1040,5 @@ def reject_amendment(actor: Any, amendment: Amendment, *, reason: str) -> Amendm
         link=_statement_link(locked, f"a-{fresh.pk}"),
         detail=detail(DetailCode.REASON, reason=reason),
     )
-    _tell_open_pages(actor, locked, "amendment_rejected")
+    announce(locked, change="amendment_rejected", actor=actor)
     return fresh

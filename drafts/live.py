@@ -9,11 +9,13 @@ delegations) are the same in every language and travel as they are.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.utils import translation
 
 from drafts.models import Statement
+from notifications.live import broadcast_on_commit, statement_group
 
 
 def state_name(state: str) -> str:
@@ -53,3 +55,46 @@ def statement_frame(
 def actor_label(actor: Any) -> str:
     """Who acted, as a frame names them: "Jane Doe (Canada)", or "" for nobody (a deadline)."""
     return str(actor.label) if actor is not None and actor.is_authenticated else ""
+
+
+# What other apps add to every frame about a statement (the workflow: how many delegations
+# have signed), given its id, when the frame is built after commit.
+_FRAME_PARTS: list[Callable[[int], dict[str, Any]]] = []
+
+
+def add_to_frames(part: Callable[[int], dict[str, Any]]) -> None:
+    """Register ``part`` (from an ``AppConfig.ready``): its keys join every frame."""
+    if part not in _FRAME_PARTS:
+        _FRAME_PARTS.append(part)
+
+
+def announce(
+    statement: Statement,
+    *,
+    change: str,
+    actor: Any,
+    state_changed: bool = False,
+    compare: str | None = None,
+) -> None:
+    """After commit, tell every page open on ``statement`` what changed: one frame, built
+    once for every app (``statement_frame`` and the registered parts), from the statement as
+    committed. ``compare`` links a new revision's changes."""
+    statement_id = statement.pk
+    actor_name = actor_label(actor)
+
+    def event() -> dict[str, Any]:
+        fresh = Statement.objects.select_related("current_revision").get(pk=statement_id)
+        frame = statement_frame(
+            fresh,
+            change=change,
+            actor=actor_name,
+            state_changed=state_changed,
+            revision=fresh.current_revision.number if fresh.current_revision else None,
+        )
+        if compare:
+            frame["compare"] = compare
+        for part in _FRAME_PARTS:
+            frame |= part(statement_id)
+        return frame
+
+    broadcast_on_commit(statement_group(statement_id), event)

@@ -32,6 +32,9 @@ class WorkflowConfig(AppConfig):
     verbose_name = "Workflow and signatures"
 
     def ready(self) -> None:
+        from drafts.live import add_to_frames
         from notifications import reach
+        from workflow.live import signed_part
 
         reach.register("drafts.statement", statements_out_of_reach)
+        add_to_frames(signed_part)
