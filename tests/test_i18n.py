@@ -213,7 +213,7 @@ def test_an_email_to_a_spanish_speaking_person_is_in_spanish(
     to_spanish = Notification.objects.get(recipient=pen_signatory, event=Event.SIGN_ON_OPENED)
     message = notification_email(to_spanish)
     assert message.subject.startswith("[Accord] Apertura a la firma: ")
-    assert "Abrirlo en Accord" in message.body
+    assert "Ábralo en Accord" in message.body
     html = message.alternatives[0][0]
     assert isinstance(html, str)
     assert '<html lang="es">' in html
