@@ -59,7 +59,7 @@ KNOWN_BROWSER_ACCOUNTS = 5  # the most accounts one browser is known for (shared
 
 def _account_mark(email: str) -> str:
     """What the cookie keeps of an account: a keyed hash of its e-mail, not the e-mail."""
-    return salted_hmac(KNOWN_BROWSER_SALT, email).hexdigest()[:24]
+    return salted_hmac(KNOWN_BROWSER_SALT, email, algorithm="sha256").hexdigest()[:24]
 
 
 def _known_marks(request: HttpRequest) -> list[str]:
