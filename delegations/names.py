@@ -45,6 +45,34 @@ def shown_name(name: str, code: str, language: str | None = None) -> str:
     return _territories(spoken).get(code, name)
 
 
+# The ISO codes of delegations by the names records keep ("Germany"): a record stores a
+# delegation's name as it was then, in English, and is worded for its reader at display.
+_codes_by_name: dict[str, str] = {}
+
+
+def _code_of(name: str) -> str:
+    code = _codes_by_name.get(name)
+    if code is None:
+        # A name met for the first time, or a delegation added or renamed since: read them
+        # again (one query), and remember a name no delegation has so it is not looked for
+        # on every line.
+        from delegations.models import Delegation
+
+        _codes_by_name.clear()
+        _codes_by_name.update(Delegation.objects.values_list("name", "code"))
+        code = _codes_by_name.setdefault(name, "")
+    return code
+
+
+def recorded_name(name: str, language: str | None = None) -> str:
+    """A delegation's name as a record or a notification stored it (the coalition's English
+    name then), for a reader of ``language``: "Germany" reads "Allemagne" in French. A name
+    no delegation bears any more is shown as it was recorded."""
+    if not name or _language(language) == "en":
+        return name
+    return shown_name(name, _code_of(name), language)
+
+
 def sorted_by_name[T](items: Iterable[T], name_of: Callable[[T], str]) -> list[T]:
     """``items`` in the reader's order of the names ``name_of`` gives."""
     from delegations.models import collation_key

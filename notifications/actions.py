@@ -57,14 +57,17 @@ def notify(
     if not wanted:
         return []
     subject_type = ContentType.objects.get_for_model(subject)
-    actor_name = ""
+    actor_name = actor_delegation = ""
     if actor is not None and getattr(actor, "is_authenticated", False):
-        actor_name = getattr(actor, "label", str(actor))
+        actor_name = str(actor)
+        acted_for = getattr(actor, "delegation", None)
+        actor_delegation = getattr(acted_for, "name", "") if acted_for is not None else ""
     rows = Notification.objects.bulk_create(
         Notification(
             recipient_id=pk,
             actor_id=actor_id,
             actor_name=actor_name[:300],
+            actor_delegation=actor_delegation[:300],
             event=event,
             subject_type=subject_type,
             subject_id=str(subject.pk),

@@ -9,6 +9,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from delegations.names import recorded_name
 from notifications.wording import DetailCode, as_recipient, detail_html, detail_text
 
 
@@ -96,6 +97,9 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     actor_name = models.CharField(max_length=300, blank=True)
+    # The delegation the actor acted for, as it was named then ("" if none): worded in the
+    # reader's language when read. Rows from before it hold "Name (Delegation)" in actor_name.
+    actor_delegation = models.CharField(max_length=300, blank=True)
     event = models.CharField(max_length=40, choices=Event.choices)
     # What it is about, generically: this app knows no domain model.
     subject_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
@@ -134,6 +138,12 @@ class Notification(models.Model):
     def is_read(self) -> bool:
         return self.read_at is not None
 
+    def actor_label(self) -> str:
+        """Who did it, as a reader sees them: "Kristjan Tamm (Estonie)" in French."""
+        if self.actor_delegation:
+            return f"{self.actor_name} ({recorded_name(self.actor_delegation)})"
+        return self.actor_name
+
     def detail_line(self) -> str:
         """The line under it as plain text, in the active language and time zone."""
         if self.detail_code:
@@ -157,7 +167,7 @@ class Notification(models.Model):
                 "event": self.event,
                 "label": self.get_event_display(),
                 "title": self.subject_title,
-                "actor": self.actor_name,
+                "actor": self.actor_label(),
                 "detail": self.detail_line(),
                 "link": self.link,
                 "created_at": self.created_at.isoformat(),

@@ -4,10 +4,11 @@ and time zone.
 A notification is written once, in the actor's request, and read later by its recipient: on
 the notifications page, in the bell's live list, in e-mails and digests. So an action stores
 no sentence: it stores a ``DetailCode`` and the values the sentence needs (``detail()``:
-numbers, moments as ISO 8601 in UTC, delegations' names as they were then, and words people
-wrote, which are quoted as written and never translated). ``detail_text`` and
-``detail_html`` word the line in the active language and time zone; ``as_recipient``
-activates a recipient's own, outside a request of theirs.
+numbers, moments as ISO 8601 in UTC, delegations' names as they were then, which are worded
+in the reader's language when read, by ``delegations.names.recorded_name``, and words people
+wrote, which are quoted as written and never translated). ``detail_text`` and ``detail_html``
+word the line in the active language and time zone; ``as_recipient`` activates a
+recipient's own, outside a request of theirs.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.moments import local_text, time_element
+from delegations.names import recorded_name
 
 # The most of a person's words a line quotes (a comment, a reason): the start of it.
 QUOTE_LENGTH = 300
@@ -114,6 +116,8 @@ def _worded(code: str, args: Mapping[str, Any], *, html: bool) -> str:
         return moment(datetime.fromisoformat(args[name]))
 
     count = int(args.get("count") or 0)
+    # Stored as the coalition named it then, in English; read in the reader's language.
+    delegation = recorded_name(str(args.get("delegation") or ""))
     match code:
         case DetailCode.CLOSES:
             return say(_("Closes %(deadline)s"), deadline=when("deadline"))
@@ -159,7 +163,7 @@ def _worded(code: str, args: Mapping[str, Any], *, html: bool) -> str:
         case DetailCode.SIGNATURE_REMOVED:
             return say(
                 _("%(delegation)s — reason: %(reason)s"),
-                delegation=args["delegation"],
+                delegation=delegation,
                 reason=args["reason"],
             )
         case DetailCode.REASON:
@@ -170,7 +174,7 @@ def _worded(code: str, args: Mapping[str, Any], *, html: bool) -> str:
             return say(
                 _("Revision %(number)s: amendment by %(delegation)s accepted"),
                 number=args["number"],
-                delegation=args["delegation"],
+                delegation=delegation,
             )
         case DetailCode.COMMENT if args.get("position"):
             return say(
@@ -184,19 +188,19 @@ def _worded(code: str, args: Mapping[str, Any], *, html: bool) -> str:
             return say(
                 _("Replace ¶ %(position)s, by %(delegation)s"),
                 position=args["position"],
-                delegation=args["delegation"],
+                delegation=delegation,
             )
         case DetailCode.INSERTION_PROPOSED:
             return say(
                 _("Insert after ¶ %(position)s, by %(delegation)s"),
                 position=args["position"],
-                delegation=args["delegation"],
+                delegation=delegation,
             )
         case DetailCode.DELETION_PROPOSED:
             return say(
                 _("Delete ¶ %(position)s, by %(delegation)s"),
                 position=args["position"],
-                delegation=args["delegation"],
+                delegation=delegation,
             )
         case DetailCode.AMENDMENT_IN_REVISION:
             return say(

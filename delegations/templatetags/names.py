@@ -5,7 +5,7 @@ from typing import Any
 
 from django import template
 
-from delegations.names import sorted_by_name
+from delegations.names import recorded_name, sorted_by_name
 
 register = template.Library()
 
@@ -14,3 +14,9 @@ register = template.Library()
 def by_delegation_name(items: Iterable[Any]) -> list[Any]:
     """Signatures (anything with a ``delegation``) in the reader's order of its names."""
     return sorted_by_name(items, lambda item: item.delegation.shown_name)
+
+
+@register.filter
+def recorded_delegation(name: str) -> str:
+    """A delegation's name as a record kept it, in the reader's language."""
+    return recorded_name(name or "")

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from delegations.models import Delegation, User
+from delegations.names import recorded_name
 from drafts.models import Statement
 from tests.conftest import StatementMaker, client_for, delegation, person, proof_for
 from workflow import actions
@@ -53,3 +54,33 @@ def test_a_french_reader_sees_french_names_in_french_order(
         "Germany",
         "Kenya",
     ]
+
+
+def test_the_record_names_delegations_in_the_readers_language(
+    make_statement: StatementMaker, chair: Any, coordinator: Any
+) -> None:
+    """The record keeps the name a delegation had when it acted, in English (the chain never
+    changes); each reader reads it in their language, on the page's history, the statement's
+    record and the audit record."""
+    statement = make_statement(Statement.State.SIGN_ON)
+    german = person("signatory.de@example.org", User.Role.SIGNATORY, delegation("DE"))
+    actions.sign_on(german, statement, proof=proof_for(german))
+    chair.language = "es"
+    chair.save(update_fields=["language"])
+    page = client_for(chair).get(reverse("workflow:statement", args=[statement.pk]))
+    assert "Firmó en nombre de Alemania" in page.content.decode()
+    assert "(Germany)" not in page.content.decode()
+    record = client_for(chair).get(reverse("workflow:record", args=[statement.pk]))
+    assert "Alemania" in record.content.decode()
+    assert ">Germany<" not in record.content.decode()
+    coordinator.language = "fr"
+    coordinator.save(update_fields=["language"])
+    audit = client_for(coordinator).get(reverse("audit:record"))
+    assert "pour Allemagne" in audit.content.decode()
+
+
+def test_a_recorded_name_no_delegation_bears_is_shown_as_recorded() -> None:
+    with translation.override("fr"):
+        assert recorded_name("Germany") == "Allemagne"
+        assert recorded_name("Federal Republic of Nowhere") == "Federal Republic of Nowhere"
+        assert recorded_name("") == ""

@@ -6,11 +6,12 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from delegations.models import User
 from notifications.actions import notify
 from notifications.models import Event, Notification
-from tests.conftest import StatementMaker, client_for, later, proof_for
+from tests.conftest import StatementMaker, client_for, delegation, later, proof_for
 from workflow import actions
 
 pytestmark = pytest.mark.django_db
@@ -67,8 +68,33 @@ def test_a_signature_tells_the_chair(
         recipient=chair, event="signature_given", actor=other_signatory
     )
     assert notice.actor == other_signatory
-    assert notice.actor_name == f"{other_signatory} (Kenya)"
+    assert notice.actor_label() == f"{other_signatory} (Kenya)"
     assert notice.detail_line() == "2 delegations have signed so far"  # France, then Kenya
+
+
+def test_a_notification_names_delegations_in_its_readers_language(
+    make_statement: StatementMaker, chair: User, other_signatory: User, coordinator: User
+) -> None:
+    """Stored as the coalition named them then, worded when read: "Kenia" and "Francia" for
+    a Spanish reader, in the line's actor and in its detail, on the page and live."""
+    statement = make_statement("sign_on")
+    actions.sign_on(other_signatory, statement, proof=proof_for(other_signatory))
+    published = make_statement("published")
+    actions.remove_signature(coordinator, published, delegation("FR"), reason="Signed in error")
+    given = Notification.objects.get(
+        recipient=chair,
+        event="signature_given",
+        subject_id=str(statement.pk),
+        actor=other_signatory,
+    )
+    removed = Notification.objects.filter(recipient=chair, event="signature_removed").get()
+    with translation.override("es"):
+        assert given.actor_label() == f"{other_signatory} (Kenia)"
+        assert removed.detail_line() == "Francia — motivo: Signed in error"
+    given.recipient.language = "es"
+    assert given.as_event()["actor"] == f"{other_signatory} (Kenia)"
+    page = client_for(chair).get(reverse("notifications:centre"), HTTP_ACCEPT_LANGUAGE="es")
+    assert f"{other_signatory} (Kenia)" in page.content.decode()
 
 
 def test_the_centre_lists_filters_and_marks_read(

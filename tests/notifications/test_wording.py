@@ -265,7 +265,7 @@ LINES: dict[DetailCode, Line] = {
         _removed,
         "France — reason: Signed in error.",
         "France — motif : Signed in error.",
-        "France — motivo: Signed in error.",
+        "Francia — motivo: Signed in error.",
     ),
     DetailCode.REASON: Line(
         _withdrawn,
@@ -278,7 +278,7 @@ LINES: dict[DetailCode, Line] = {
         _accepted("chair"),
         "Revision 2: amendment by Kenya accepted",
         "Révision 2 : amendement de Kenya accepté",
-        "Revisión 2: enmienda de Kenya aceptada",
+        "Revisión 2: enmienda de Kenia aceptada",
     ),
     DetailCode.AMENDMENT_IN_REVISION: Line(
         _accepted("other_signatory"),
@@ -296,19 +296,19 @@ LINES: dict[DetailCode, Line] = {
         _proposed(Amendment.Kind.REPLACE),
         "Replace ¶ 4, by Kenya",
         "Remplacement du § 4, proposé par Kenya",
-        "Sustitución del párrafo 4, propuesta por Kenya",
+        "Sustitución del párrafo 4, propuesta por Kenia",
     ),
     DetailCode.INSERTION_PROPOSED: Line(
         _proposed(Amendment.Kind.INSERT_AFTER),
         "Insert after ¶ 4, by Kenya",
         "Insertion après le § 4, proposée par Kenya",
-        "Inserción tras el párrafo 4, propuesta por Kenya",
+        "Inserción tras el párrafo 4, propuesta por Kenia",
     ),
     DetailCode.DELETION_PROPOSED: Line(
         _proposed(Amendment.Kind.DELETE, 2),
         "Delete ¶ 2, by Kenya",
         "Suppression du § 2, proposée par Kenya",
-        "Supresión del párrafo 2, propuesta por Kenya",
+        "Supresión del párrafo 2, propuesta por Kenia",
     ),
     DetailCode.CONSULTATION_CLOSES: Line(
         _deadline_notice("consultation", -2, "other_signatory"),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEntry
+from delegations.names import recorded_name
 
 register = template.Library()
 
@@ -60,17 +61,17 @@ def describe(entry: AuditEntry) -> str:
         return gettext("Saved revision %(revision)s") % {"revision": revision}
     if entry.action == "drafts.accept_amendment":
         revision = entry.after.get("revision", "")
-        by = entry.after.get("proposed_by") or gettext("a delegation")
+        by = recorded_name(entry.after.get("proposed_by", "")) or gettext("a delegation")
         return gettext("Accepted the amendment by %(delegation)s: revision %(revision)s") % {
             "delegation": by,
             "revision": revision,
         }
     if entry.action == "drafts.reject_amendment":
-        by = entry.after.get("proposed_by") or gettext("a delegation")
+        by = recorded_name(entry.after.get("proposed_by", "")) or gettext("a delegation")
         return gettext("Rejected the amendment by %(delegation)s") % {"delegation": by}
     if entry.action in ON_BEHALF:
         return str(ON_BEHALF[entry.action]) % {
-            "delegation": entry.actor_delegation or gettext("a delegation")
+            "delegation": recorded_name(entry.actor_delegation) or gettext("a delegation")
         }
     return str(LABELS.get(entry.action, entry.action))
 
