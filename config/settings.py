@@ -307,6 +307,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # --- Accord ---------------------------------------------------------------------------------
 # How long before a consultation or sign-on closes its reminder goes out.
 ACCORD_DEADLINE_REMINDER_HOURS = int(os.environ.get("ACCORD_DEADLINE_REMINDER_HOURS", "24"))
+# How long an e-mail waits for what follows it on the same statement: a burst (a revision,
+# its comments, a run of signatures) reaches each person as one e-mail, not one per event.
+ACCORD_EMAIL_GATHER_SECONDS = int(os.environ.get("ACCORD_EMAIL_GATHER_SECONDS", "120"))
 # Where people reach Accord: the links in e-mails start with it.
 ACCORD_BASE_URL = os.environ.get("ACCORD_BASE_URL", "http://127.0.0.1:8000")
 

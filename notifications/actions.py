@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.db.models import Count
 from django.utils import timezone
 
 from notifications.models import (
@@ -21,6 +22,7 @@ from notifications.models import (
     Notification,
 )
 from notifications.preferences import deliveries
+from notifications.selectors import unread_lines
 from notifications.tasks import send_notification_emails
 from notifications.wording import Detail
 
@@ -87,19 +89,19 @@ def notify(
     to_email = [row.pk for row in rows if row.by_email and row.recipient_id not in digest_readers]
     if to_email:
         # Sent by the task worker, outside the request: a slow mail server slows no page.
-        transaction.on_commit(lambda: send_notification_emails.enqueue(to_email))
+        transaction.on_commit(lambda: enqueue_emails(to_email))
     return rows
 
 
-def unread_counts(user_ids: Iterable[int]) -> dict[int, int]:
-    counts = dict.fromkeys(user_ids, 0)
-    for row in (
-        Notification.objects.filter(recipient_id__in=counts, read_at__isnull=True)
-        .values("recipient_id")
-        .annotate(unread=Count("id"))
-    ):
-        counts[row["recipient_id"]] = row["unread"]
-    return counts
+def enqueue_emails(notification_ids: list[int]) -> None:
+    """Have the worker e-mail these after the gathering time: what follows on the same
+    statement meanwhile goes out in the same e-mail (``send_notification_emails``)."""
+    gather = settings.ACCORD_EMAIL_GATHER_SECONDS
+    if gather > 0:
+        run_after = timezone.now() + timedelta(seconds=gather)
+        send_notification_emails.using(run_after=run_after).enqueue(notification_ids)
+    else:
+        send_notification_emails.enqueue(notification_ids)
 
 
 def push(notification_ids: list[int]) -> None:
@@ -117,7 +119,7 @@ def push(notification_ids: list[int]) -> None:
         .select_related("recipient")
         .order_by("id")
     )
-    counts = unread_counts({row.recipient_id for row in rows})
+    counts = unread_lines({row.recipient_id for row in rows})
 
     async def send_all() -> None:
         for row in rows:
@@ -147,7 +149,7 @@ def _push_count(user_id: int) -> None:
         return
     async_to_sync(layer.group_send)(
         user_group(user_id),
-        {"type": "notification.count", "unread": unread_counts([user_id])[user_id]},
+        {"type": "notification.count", "unread": unread_lines([user_id])[user_id]},
     )
 
 

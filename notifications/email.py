@@ -1,4 +1,5 @@
-"""E-mails about notifications: one at a time, or a day's worth in a digest."""
+"""E-mails about notifications: a burst about one statement at a time, or a day's worth in a
+digest."""
 
 from __future__ import annotations
 
@@ -46,8 +47,35 @@ def notification_email(notification: Notification) -> EmailMultiAlternatives:
         )
 
 
+def burst_email(person: Any, burst: Sequence[Notification]) -> EmailMultiAlternatives:
+    """What a person has waiting about one statement, oldest first, as one e-mail: a single
+    notification reads as itself; several read as the statement with one line each."""
+    if len(burst) == 1:
+        return notification_email(burst[0])
+    latest = burst[-1]
+    with as_recipient(person):
+        count = len(burst)
+        updates = ngettext("%(count)d update", "%(count)d updates", count) % {"count": count}
+        return _message(
+            person,
+            f"[Accord] {latest.subject_title}: {updates}",
+            "burst",
+            {"title": latest.subject_title, "lines": burst, "url": absolute(latest.link)},
+        )
+
+
+def by_subject(notifications: Sequence[Notification]) -> list[list[Notification]]:
+    """Notifications gathered per subject, in the order subjects first appear."""
+    groups: dict[tuple[int, str], list[Notification]] = {}
+    for notification in notifications:
+        key = (notification.subject_type_id, notification.subject_id)
+        groups.setdefault(key, []).append(notification)
+    return list(groups.values())
+
+
 def digest_email(person: Any, notifications: Sequence[Notification]) -> EmailMultiAlternatives:
-    """A day's notifications in one e-mail, in the recipient's language."""
+    """A day's notifications in one e-mail, in the recipient's language: one heading per
+    statement, with a line for each thing that happened to it."""
     with as_recipient(person):
         count = len(notifications)
         subject = ngettext("%(count)d update today", "%(count)d updates today", count) % {
@@ -57,5 +85,10 @@ def digest_email(person: Any, notifications: Sequence[Notification]) -> EmailMul
             person,
             f"[Accord] {subject}",
             "digest",
-            {"items": [(n, absolute(n.link)) for n in notifications]},
+            {
+                "groups": [
+                    (group[-1].subject_title, absolute(group[-1].link), group)
+                    for group in by_subject(notifications)
+                ]
+            },
         )

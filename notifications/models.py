@@ -166,6 +166,7 @@ class Notification(models.Model):
                 "id": self.pk,
                 "event": self.event,
                 "label": self.get_event_display(),
+                "subject": f"{self.subject_type_id}:{self.subject_id}",
                 "title": self.subject_title,
                 "actor": self.actor_label(),
                 "detail": self.detail_line(),

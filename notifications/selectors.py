@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from itertools import groupby
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from notifications.models import Notification
 
@@ -27,9 +29,35 @@ def notifications_of(
 
 
 def unread_count(person: Any) -> int:
+    """The person's unread lines: what the bell shows, and the centre's unread bursts."""
     if not person.is_authenticated:
         return 0
-    return Notification.objects.filter(recipient=person, read_at__isnull=True).count()
+    return unread_lines([person.pk])[person.pk]
+
+
+# The most unread notifications per person the count reads: beyond them, older unread lines
+# are not counted (the bell says at least this many).
+COUNTED = 500
+
+
+def unread_lines(person_ids: Iterable[int]) -> dict[int, int]:
+    """For each person, how many lines their unread notifications make in the centre: one
+    per statement per burst, the way the centre groups them. One query for everyone."""
+    counts = dict.fromkeys(person_ids, 0)
+    if not counts:
+        return counts
+    newest_first = (
+        Notification.objects.filter(recipient_id__in=counts, read_at__isnull=True)
+        .annotate(
+            rank=Window(RowNumber(), partition_by=[F("recipient_id")], order_by=F("id").desc())
+        )
+        .filter(rank__lte=COUNTED)
+        .only("recipient_id", "subject_type_id", "subject_id", "created_at", "read_at")
+        .order_by("recipient_id", "-id")
+    )
+    for person_id, rows in groupby(newest_first, key=lambda row: row.recipient_id):
+        counts[person_id] = len(in_bursts(rows))
+    return counts
 
 
 def missed_since(person: Any, last_seen_id: int, *, limit: int = 200) -> list[Notification]:

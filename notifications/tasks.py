@@ -8,7 +8,7 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
-from notifications.email import digest_email, notification_email
+from notifications.email import burst_email, digest_email
 from notifications.models import DigestSubscription, Notification
 
 logger = logging.getLogger(__name__)
@@ -16,25 +16,46 @@ logger = logging.getLogger(__name__)
 
 @task
 def send_notification_emails(notification_ids: list[int]) -> int:
-    """E-mail each of these notifications not e-mailed yet; returns how many went out.
+    """E-mail these notifications, each with what else its recipient has waiting about the
+    same statement: one e-mail per person per statement per burst. Returns how many e-mails
+    went out.
 
-    Safe to run twice: a notification is marked e-mailed in the same transaction that claims
-    it, so a second run finds nothing left to send.
+    Safe to run twice, and with several workers: the rows an e-mail carries are locked and
+    marked e-mailed in the transaction that sends it, so a second run, or another worker's
+    task for the same burst, finds nothing left to send. A digest reader's rows wait for
+    their digest.
     """
     sent = 0
     for pk in notification_ids:
         with transaction.atomic():
-            notification = (
-                Notification.objects.select_for_update()
-                .select_related("recipient")
+            first = (
+                Notification.objects.select_related("recipient")
                 .filter(pk=pk, by_email=True, emailed_at__isnull=True)
                 .first()
             )
-            if notification is None or not notification.recipient.is_active:
+            if first is None or not first.recipient.is_active:
                 continue
-            notification_email(notification).send()
-            notification.emailed_at = timezone.now()
-            notification.save(update_fields=["emailed_at"])
+            if DigestSubscription.objects.filter(person_id=first.recipient_id).exists():
+                continue
+            burst = list(
+                Notification.objects.select_for_update()
+                .filter(
+                    recipient_id=first.recipient_id,
+                    subject_type_id=first.subject_type_id,
+                    subject_id=first.subject_id,
+                    by_email=True,
+                    emailed_at__isnull=True,
+                )
+                .order_by("id")
+            )
+            if not burst:
+                continue  # another worker sent them meanwhile
+            for notification in burst:
+                notification.recipient = first.recipient
+            burst_email(first.recipient, burst).send()
+            Notification.objects.filter(pk__in=[n.pk for n in burst]).update(
+                emailed_at=timezone.now()
+            )
             sent += 1
     return sent
 

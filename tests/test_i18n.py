@@ -340,7 +340,7 @@ def test_no_interface_string_is_missing_from_the_catalogues(
     skip = shutil.ignore_patterns(
         ".*", "var", "node_modules", "tests", "bench", "deploy", "locale", "test-artifacts", "*.pyc"
     )
-    for name in ("audit", "config", "delegations", "drafts", "notifications", "workflow"):
+    for name in ("audit", "config", "core", "delegations", "drafts", "notifications", "workflow"):
         shutil.copytree(source / name, copy / name, ignore=skip)
     shutil.copytree(source / "templates", copy / "templates")
     shutil.copytree(source / "static" / "js", copy / "static" / "js")

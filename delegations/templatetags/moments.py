@@ -9,7 +9,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from core.moments import DEFAULT_FORMAT, deadline_element, time_element
+from core.moments import DEFAULT_FORMAT, deadline_element, local_text, time_element
 
 register = template.Library()
 
@@ -38,3 +38,9 @@ def deadline(moment: datetime | None) -> SafeString | str:
     if moment is None or moment == "":
         return ""
     return deadline_element(moment)
+
+
+@register.filter
+def local(moment: datetime | None) -> str:
+    """A moment as plain text in the reader's zone, for a plain-text e-mail."""
+    return local_text(moment) if isinstance(moment, datetime) else ""

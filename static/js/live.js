@@ -36,22 +36,50 @@
     }
   }
 
-  function toast(text, link) {
+  // The toasts showing now, by what they are about: a burst about one statement updates its
+  // toast instead of stacking one per event.
+  var toastsBySubject = {};
+
+  // burst (optional): {subject, title, latest}, how a toast reads once more events about
+  // the same subject join it.
+  function toast(text, link, burst) {
     if (!toasts) {
       return;
     }
-    var item = document.createElement("p");
+    var linked = link && link.charAt(0) === "/" && link.charAt(1) !== "/";
+    var key = burst && burst.subject;
+    var shown = key ? toastsBySubject[key] : null;
+    var item = shown ? shown.item : document.createElement("p");
+    var count = shown ? shown.count + 1 : 1;
+    var words = text;
+    if (count > 1 && burst) {
+      words = fill(ngettext("%(title)s: %(count)s update", "%(title)s: %(count)s updates", count),
+        { title: burst.title, count: count }) + " — " + burst.latest;
+    }
     item.className = "toast";
-    if (link && link.charAt(0) === "/" && link.charAt(1) !== "/") {
+    item.textContent = "";
+    if (linked) {
       var anchor = document.createElement("a");
       anchor.href = link;
-      anchor.textContent = text;
+      anchor.textContent = words;
       item.appendChild(anchor);
     } else {
-      item.textContent = text;
+      item.textContent = words;
     }
-    toasts.appendChild(item);
-    window.setTimeout(function () { item.remove(); }, 12000);
+    if (shown) {
+      window.clearTimeout(shown.timer);
+    } else {
+      toasts.appendChild(item);
+    }
+    var timer = window.setTimeout(function () {
+      item.remove();
+      if (key && toastsBySubject[key] && toastsBySubject[key].item === item) {
+        delete toastsBySubject[key];
+      }
+    }, 12000);
+    if (key) {
+      toastsBySubject[key] = { item: item, count: count, timer: timer };
+    }
   }
 
   /* A socket that reconnects by itself: 1 s, 2 s, 4 s… up to 30 s, and at once when the
@@ -175,6 +203,9 @@
   resilientSocket("bell", "/ws/notifications/", {
     message: function (data, socket) {
       if (data.type === "count") {
+        if (unreadBadge) {
+          unreadBadge.setAttribute("data-live", "");  // the count is live from here on
+        }
         if (typeof data.latest === "number") {
           var known = lastSeen();
           if (known === null) {
@@ -196,7 +227,11 @@
         var shownHere = statementPage &&
           (n.link || "").indexOf("/statements/" + statementPage.dataset.statementLive + "/") === 0;
         if (!shownHere) {
-          toast(words, n.link);
+          toast(words, n.link, {
+            subject: n.subject,
+            title: n.title,
+            latest: n.label + (n.actor ? " — " + n.actor : ""),
+          });
         }
         if (typeof data.unread === "number") {
           showUnread(data.unread);

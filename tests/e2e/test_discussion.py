@@ -4,6 +4,8 @@ the new revision. A reply being written is not thrown away when the page refresh
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Browser, expect
 
@@ -87,3 +89,38 @@ def test_comments_and_amendments_reach_open_pages(
         "Refers to an older wording (revision 1)"
     )
     screenshot(kenya, "discussion_after_acceptance")
+
+
+def test_a_burst_elsewhere_is_one_toast_and_one_line_on_the_bell(
+    consultation: Statement,
+    pen_delegate: User,
+    other_signatory: User,
+    browser: Browser,
+    asgi_server: str,
+) -> None:
+    """Canada works on the dashboard while Kenya comments twice on a statement: one pop-up
+    for the statement, counting the updates, and the bell counts one line, not two."""
+    key = RevisionParagraph.objects.get(
+        revision=consultation.current_revision, position=4
+    ).paragraph.key
+    canada = person_in(browser, asgi_server, pen_delegate)
+    canada.goto("/")
+    expect(canada.locator("[data-unread][data-live]")).to_be_attached()
+    expect(canada.locator("[data-unread]")).to_have_text("1")  # consultation opened
+    kenya = person_in(browser, asgi_server, other_signatory)
+    kenya.goto(f"/statements/{consultation.pk}/")
+    for words in ("Throttling should count too.", "And slowing it down."):
+        paragraph = kenya.locator(f"#{key}")
+        paragraph.locator("summary", has_text="Comment").click()
+        paragraph.get_by_label("Comment", exact=True).fill(words)
+        paragraph.get_by_role("button", name="Add comment").click()
+        expect(kenya.locator(f"#{key} .thread", has_text=words)).to_be_visible()
+    toasts = canada.locator(".toast")
+    expect(toasts).to_have_count(1)
+    expect(toasts).to_contain_text(f"{consultation.title}: 2 updates — Comment or reply")
+    expect(toasts).to_contain_text(f"{other_signatory.full_name} (Kenya)")
+    expect(toasts.get_by_role("link")).to_have_attribute(
+        "href", re.compile(rf"^/statements/{consultation.pk}/")
+    )
+    expect(canada.locator("[data-unread]")).to_have_text("1")
+    screenshot(canada, "burst-toast")

@@ -106,7 +106,12 @@ def test_the_centre_lists_filters_and_marks_read(
     client = client_for(pen_signatory)
     page = client.get(reverse("notifications:centre")).content.decode()
     assert "Sign-on opened" in page and "Signature given" in page
-    assert '<span class="bell-count" data-unread aria-label="3 unread">3</span>' in page
+    # Three notifications about one statement within minutes: one line, and the bell counts it.
+    assert Notification.objects.filter(recipient=pen_signatory, read_at__isnull=True).count() == 3
+    assert '<span class="bell-count" data-unread aria-label="1 unread">1</span>' in page
+    actions.open_sign_on(chair, make_statement("consultation"), deadline=later())
+    page = client.get(reverse("notifications:centre")).content.decode()
+    assert '<span class="bell-count" data-unread aria-label="2 unread">2</span>' in page
     only_signatures = client.get(reverse("notifications:centre"), {"event": "signature_given"})
     assert "Sign-on opened</span>" not in only_signatures.content.decode()
     one = Notification.objects.filter(recipient=pen_signatory).first()
