@@ -8,7 +8,24 @@ from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import AuditEntry
+
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+# What Accord's record is about, by content type, as a coordinator names it.
+TARGETS = {
+    "drafts.statement": _("Statements"),
+    "drafts.revision": _("Revisions"),
+    "drafts.comment": _("Comments"),
+    "drafts.amendment": _("Amendments"),
+    "workflow.signature": _("Signatures"),
+    "delegations.user": _("People"),
+    "delegations.delegation": _("Delegations"),
+    "delegations.body": _("Bodies"),
+    "delegations.apitoken": _("API tokens"),
+    "axes.accessattempt": _("Login lockouts"),
+    "audit.chainverification": _("Checks of the record"),
+}
 
 
 class AuditFilterForm(forms.Form):
@@ -36,12 +53,15 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        kinds = ContentType.objects.order_by("app_label", "model").values_list("app_label", "model")
+        # The kinds of thing the record holds entries about, each by its name.
+        recorded = ContentType.objects.filter(
+            pk__in=AuditEntry.objects.values("target_type").distinct()
+        ).values_list("app_label", "model")
+        kinds = [f"{app}.{model}" for app, model in recorded]
         target_type = self.fields["target_type"]
         assert isinstance(target_type, forms.ChoiceField)
-        target_type.choices = [("", _("Any"))] + [
-            (f"{app}.{model}", f"{app}.{model}") for app, model in kinds
-        ]
+        named = sorted(((kind, str(TARGETS.get(kind, kind))) for kind in kinds), key=lambda c: c[1])
+        target_type.choices = [("", _("Any")), *named]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -309,7 +309,7 @@ def discussion_of(
     speakers: dict[str, str] = {}
     for comment in comments:
         if comment.delegation is not None:
-            speakers[comment.delegation.code] = comment.delegation.name
+            speakers[comment.delegation.code] = comment.delegation.shown_name
         else:
             speakers[ADVISERS] = _("Advisory network")
     plain: dict[int, str] = {}

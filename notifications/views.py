@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from notifications import actions, reach, selectors
@@ -94,7 +95,7 @@ class PreferencesForm(forms.Form):
     """One choice per kind of event, and whether e-mails come as one daily digest."""
 
     daily_digest = forms.BooleanField(
-        required=False, label=_("Gather my e-mails into one digest a day")
+        required=False, label=gettext_lazy("Gather my e-mails into one digest a day")
     )
 
     def __init__(self, *args: Any, initial_choices: Mapping[str, str], **kwargs: Any) -> None:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from delegations.models import Body, Delegation
+from delegations.names import sorted_by_name
 from drafts.forms import clean_statement_text
 from drafts.models import Statement
 from drafts.text import canonical_text
@@ -27,9 +28,13 @@ def _future(moment: Any) -> Any:
 
 class StatementForm(forms.Form):
     title = forms.CharField(
-        max_length=300, error_messages={"required": _("Give the statement a title.")}
+        max_length=300,
+        label=_("Title"),
+        error_messages={"required": _("Give the statement a title.")},
     )
-    kind = forms.ChoiceField(choices=Statement.Kind.choices, initial=Statement.Kind.JOINT_STATEMENT)
+    kind = forms.ChoiceField(
+        choices=Statement.Kind.choices, initial=Statement.Kind.JOINT_STATEMENT, label=_("Kind")
+    )
     body = forms.ModelChoiceField(
         queryset=Body.objects.all(),
         label=_("Body"),
@@ -57,6 +62,11 @@ class StatementForm(forms.Form):
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.actor = actor
+        # Each delegation by its name in the reader's language, in that language's order.
+        pen_holders = self.fields["pen_holders"]
+        assert isinstance(pen_holders, forms.ModelMultipleChoiceField)
+        members = sorted_by_name(pen_holders.queryset or [], lambda d: d.shown_name)
+        pen_holders.choices = [(d.pk, d.shown_name) for d in members]
 
     def clean_title(self) -> str:
         title: str = self.cleaned_data["title"].strip()

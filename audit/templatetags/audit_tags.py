@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext
 
 from audit.models import AuditEntry
 
@@ -41,3 +42,11 @@ def changes(entry: AuditEntry) -> list[Change]:
     return [
         Change(key, _shown(before.get(key, ABSENT)), _shown(after.get(key, ABSENT))) for key in keys
     ]
+
+
+@register.filter
+def actor_of(entry: AuditEntry) -> str:
+    """Who did it: the person as named then, or Accord itself (a scheduled job, a command)."""
+    if entry.actor_id is None and entry.actor_name == "system":
+        return gettext("Accord (automatic)")
+    return entry.actor_name

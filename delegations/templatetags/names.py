@@ -20,3 +20,9 @@ def by_delegation_name(items: Iterable[Any]) -> list[Any]:
 def recorded_delegation(name: str) -> str:
     """A delegation's name as a record kept it, in the reader's language."""
     return recorded_name(name or "")
+
+
+@register.filter
+def delegation_names(delegations: Iterable[Any]) -> str:
+    """Delegations as one line, each in the reader's language and order: "Canada, Pays-Bas"."""
+    return ", ".join(d.shown_name for d in sorted_by_name(delegations, lambda d: d.shown_name))

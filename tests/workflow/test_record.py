@@ -46,7 +46,7 @@ def test_the_record_shows_the_statements_life_oldest_first_with_who_and_what_cha
     page = response.content.decode()
     assert "Opened consultation" in page
     assert chair.full_name in page
-    assert "consultation</span>" in page  # the state after the transition
+    assert "consultation</code>" in page  # the state after the transition
 
 
 def test_entries_about_the_statements_parts_are_included_and_others_are_not(
