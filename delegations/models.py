@@ -213,11 +213,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def affiliation_code(self) -> str:
-        """``"coordination_unit"`` or ``"advisory_network"`` when :attr:`affiliation` is one of
-        Accord's own words, which a live page puts in its reader's language; ``""`` when it is
-        a delegation's or an organisation's own name, the same in every language."""
+        """What a live page words :attr:`affiliation` by, in its reader's language: a
+        delegation's ISO code ("DE"), ``"coordination_unit"`` or ``"advisory_network"`` for
+        Accord's own words; ``""`` for an organisation's own name, the same in every language."""
         if self.delegation_id is not None and self.delegation is not None:
-            return ""
+            return self.delegation.code
         if self.role == self.Role.COORDINATOR:
             return "coordination_unit"
         return "" if self.organisation else "advisory_network"

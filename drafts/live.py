@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils import translation
 
+from delegations.live import person_of
 from drafts.models import Statement
 from notifications.live import broadcast_on_commit, statement_group
 
@@ -32,13 +33,16 @@ def statement_frame(
     actor: str,
     state_changed: bool,
     revision: int | None,
+    actor_person: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """The ``statement.changed`` group event (sent to the page as ``{"type": "statement"}``).
 
     ``change`` is the action's code (``open_sign_on``, ``sign_on``, ``new_revision``,
     ``comment``…) and ``state`` the state's code (``sign_on``); ``state_label`` is the state's
     English name, kept for clients written against the first version of the frame (pages
-    translate ``state``); ``actor`` is who acted, as ``actor_label`` names them.
+    translate ``state``); ``actor`` is who acted, as ``actor_label`` names them, in English;
+    ``actor_person`` the same as parts (``delegations.live.person_of``), which pages word in
+    their reader's language (None for nobody: a deadline).
     """
     return {
         "type": "statement.changed",
@@ -49,6 +53,7 @@ def statement_frame(
         "state_changed": state_changed,
         "revision": revision,
         "actor": actor,
+        "actor_person": actor_person,
     }
 
 
@@ -81,6 +86,7 @@ def announce(
     committed. ``compare`` links a new revision's changes."""
     statement_id = statement.pk
     actor_name = actor_label(actor)
+    actor_person = person_of(actor) if actor_name else None
 
     def event() -> dict[str, Any]:
         fresh = Statement.objects.select_related("current_revision").get(pk=statement_id)
@@ -88,6 +94,7 @@ def announce(
             fresh,
             change=change,
             actor=actor_name,
+            actor_person=actor_person,
             state_changed=state_changed,
             revision=fresh.current_revision.number if fresh.current_revision else None,
         )

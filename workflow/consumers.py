@@ -8,8 +8,9 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from delegations.live import person_of
 from delegations.models import User
 from drafts.models import Statement
 from drafts.permissions import can_view
@@ -33,18 +34,9 @@ REVOKED = {
 
 
 def presence_of(person: User) -> dict[str, Any]:
-    """How a person on the page is shown to the others: id and name, and ``affiliation``, their
-    delegation's or organisation's name, or (``affiliation_code`` says which) Accord's own
-    word for the coordination unit or the advisory network, in English here: each page says
-    those in its reader's language."""
-    with translation.override(None):
-        affiliation = person.affiliation
-    return {
-        "id": person.pk,
-        "name": person.full_name,
-        "affiliation": affiliation,
-        "affiliation_code": person.affiliation_code,
-    }
+    """How a person on the page is shown to the others: id and name, and ``affiliation``, in
+    English (``delegations.live.person_of``): each page words it in its reader's language."""
+    return {"id": person.pk, **person_of(person)}
 
 
 class StatementConsumer(GuardedJsonConsumer):

@@ -40,7 +40,6 @@
   var delay = 1000;
 
   var STATES = accordWords.states;
-  var AFFILIATIONS = accordWords.affiliations;
 
   /* Who else has the text open, or, while the connection is down, that it is not known. The
      box is a polite status region: the change is announced without moving the focus. */
@@ -57,7 +56,7 @@
       if (String(person.id) === userId) {
         return;
       }
-      var label = person.name + " (" + (AFFILIATIONS[person.affiliation_code] || person.affiliation) + ")";
+      var label = accordWords.personLabel(person);
       if (person.editing || !seen[person.id]) {
         seen[person.id] = fill(
           person.editing ? gettext("%(person)s, editing") : gettext("%(person)s, reading"),
@@ -162,7 +161,10 @@
       } else if (data.type === "statement" && data.change === "new_revision") {
         if (String(data.revision) !== baseInput.value) {
           mergeButton.hidden = false;
-          offerMerge(data.revision, data.actor || gettext("someone"));
+          offerMerge(
+            data.revision,
+            (data.actor_person ? accordWords.personLabel(data.actor_person) : data.actor) || gettext("someone")
+          );
         }
       } else if (data.type === "statement" && data.state_changed) {
         tell(fill(

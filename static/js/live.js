@@ -259,10 +259,14 @@
   var sessionEndedReason = null;
 
   var STATES = accordWords.states;
-  var AFFILIATIONS = accordWords.affiliations;
+
+  // Who acted, as a frame names them, in this page's language.
+  function actorOf(data) {
+    return data.actor_person ? accordWords.personLabel(data.actor_person) : data.actor;
+  }
 
   function personLabel(person) {
-    return person.name + " (" + (AFFILIATIONS[person.affiliation_code] || person.affiliation) + ")";
+    return accordWords.personLabel(person);
   }
 
   // Why the server closed this page's socket for good (revoked frames).
@@ -455,11 +459,11 @@
         }
         showPresence();
       } else if (data.type === "statement") {
-        var actor = data.actor || gettext("Someone");
+        var actor = actorOf(data) || gettext("Someone");
         var words = fill(CHANGES[data.change] || gettext("%(actor)s changed it"), { actor: actor });
         if (data.change === "new_revision" && data.revision) {
           words = fill(gettext("Revision %(revision)s by %(actor)s —"), {
-            revision: data.revision, actor: data.actor || gettext("someone"),
+            revision: data.revision, actor: actorOf(data) || gettext("someone"),
           });
         } else if (data.state_changed && !CHANGES[data.change]) {
           words = fill(gettext("%(actor)s changed it: now %(state)s"), {

@@ -23,6 +23,37 @@
     return text.replace(/%\((\w+)\)s/g, function (match, name) { return String(values[name]); });
   }
 
+  var affiliations = {
+    coordination_unit: gettext("Coordination unit"),
+    advisory_network: gettext("Advisory network"),
+  };
+  var language = (document.documentElement.lang || "en").split("-")[0];
+  var regions = null;
+  try {
+    regions = language === "en" ? null : new Intl.DisplayNames([language], { type: "region" });
+  } catch (error) {
+    regions = null;
+  }
+
+  // Where a person belongs, in the page's language: Accord's own words by their code; a
+  // delegation (its ISO code) by the territory's name in the reader's language (CLDR, as the
+  // server names it), or by the coalition's own name in English; an organisation as named.
+  function affiliation(person) {
+    var code = person.affiliation_code || "";
+    if (affiliations[code]) {
+      return affiliations[code];
+    }
+    if (regions && /^[A-Z]{2}$/.test(code)) {
+      return regions.of(code) || person.affiliation;
+    }
+    return person.affiliation;
+  }
+
+  // "Jane Doe (Allemagne)".
+  function personLabel(person) {
+    return person.name + " (" + affiliation(person) + ")";
+  }
+
   window.AccordWords = {
     gettext: gettext,
     ngettext: ngettext,
@@ -38,9 +69,8 @@
     },
     // Accord's own words for the coordination unit and the advisory network; a delegation's
     // or an organisation's name is the same in every language.
-    affiliations: {
-      coordination_unit: gettext("Coordination unit"),
-      advisory_network: gettext("Advisory network"),
-    },
+    affiliations: affiliations,
+    affiliation: affiliation,
+    personLabel: personLabel,
   };
 })();

@@ -84,7 +84,7 @@ def test_each_watcher_reads_the_news_in_their_own_language(
     expect(editor.locator("[data-editors]")).to_contain_text(
         f"{other_signatory.full_name} (Kenya), en train de lire"
     )
-    expect(watcher.locator("[data-presence]")).to_contain_text(f"{chair.full_name} (Germany)")
+    expect(watcher.locator("[data-presence]")).to_contain_text(f"{chair.full_name} (Allemagne)")
 
     chair_page.get_by_label("Sign-on closes (UTC)").fill("2031-12-03T17:00")
     chair_page.get_by_role("button", name="Open sign-on", exact=True).click()
@@ -92,7 +92,7 @@ def test_each_watcher_reads_the_news_in_their_own_language(
 
     expect(watcher.get_by_test_id("state")).to_have_text("Ouverture à la signature")
     expect(watcher.locator("[data-live-notice]")).to_have_text(
-        f"{chair.full_name} (Germany) a ouvert la signature."
+        f"{chair.full_name} (Allemagne) a ouvert la signature."
     )
     expect(editor.locator("[data-newer-text]")).to_have_text(
         "La déclaration est désormais à l'état « ouverture à la signature » ; son texte n'est "

@@ -271,6 +271,11 @@ async def test_frames_carry_codes_not_the_words_of_whoever_acted(
     )
     assert change["state_label"] == "Sign-on", "the state's name is the same for every reader"
     assert change["actor"] == f"{chair} (Germany)"
+    assert change["actor_person"] == {
+        "name": chair.full_name,
+        "affiliation": "Germany",
+        "affiliation_code": "DE",  # each page words it: "Allemagne", "Alemania"
+    }
     words = json.dumps(change, ensure_ascii=False)
     assert "Ouverture" not in words and "signature" not in words
 
@@ -306,7 +311,7 @@ async def test_presence_names_accords_own_units_by_code(
     assert (also["affiliation"], also["affiliation_code"]) == ("Digital Rights Watch", "")
     here = (await presence(outsider, "list"))["people"]
     assert sorted((p["affiliation"], p["affiliation_code"]) for p in here) == [
-        ("Canada", ""),
+        ("Canada", "CA"),
         ("Coordination unit", "coordination_unit"),
     ]
     for communicator in (outsider, staff, page):
