@@ -25,7 +25,7 @@ from audit.actions import record
 from core.policy import Refusal
 from delegations.actions import delegation_of
 from delegations.models import Body, Delegation
-from drafts import audience, permissions, policy
+from drafts import audience, notices, permissions, policy
 from drafts.diff import correspondence
 from drafts.errors import (
     AmendmentCollides,
@@ -60,7 +60,6 @@ from drafts.paragraphs import BLANK_LINE, Block, blocks, join, respaced
 from drafts.policy import COMMENTS_OPEN_IN
 from drafts.text import canonical_text, content_hash, plain_text
 from notifications.actions import notify
-from notifications.models import Event
 from notifications.wording import Detail, DetailCode, detail
 
 State = Statement.State
@@ -301,7 +300,7 @@ def _tell_of_revision(
     compare = reverse("drafts:compare", args=[statement.pk])
     link = f"{compare}?from={previous.number}&to={revision.number}"
     notify(
-        Event.NEW_REVISION,
+        notices.NEW_REVISION,
         actor=actor,
         subject=statement,
         recipients=audience.people(audience.pen_holders(statement), audience.chairs(statement)),
@@ -709,7 +708,7 @@ def _tell_of_comment(
     still see the statement), and every page open on it."""
     took_part = Comment.objects.filter(Q(pk=thread.pk) | Q(parent=thread)).values("author_id")
     notify(
-        Event.COMMENT,
+        notices.COMMENT,
         actor=actor,
         subject=statement,
         recipients=audience.people(
@@ -864,7 +863,7 @@ def propose_amendment(
         delegation=delegation_of(actor),
     )
     notify(
-        Event.AMENDMENT_PROPOSED,
+        notices.AMENDMENT_PROPOSED,
         actor=actor,
         subject=locked,
         recipients=audience.people(audience.pen_holders(locked)),
@@ -977,7 +976,7 @@ def accept_amendment(actor: Any, amendment: Amendment) -> Revision:
         delegation=delegation_of(actor),
     )
     notify(
-        Event.AMENDMENT_ACCEPTED,
+        notices.AMENDMENT_ACCEPTED,
         actor=actor,
         subject=locked,
         recipients=audience.people(audience.delegation(fresh.delegation_id)),
@@ -1033,7 +1032,7 @@ def reject_amendment(actor: Any, amendment: Amendment, *, reason: str) -> Amendm
         delegation=delegation_of(actor),
     )
     notify(
-        Event.AMENDMENT_REJECTED,
+        notices.AMENDMENT_REJECTED,
         actor=actor,
         subject=locked,
         recipients=audience.people(audience.delegation(fresh.delegation_id)),

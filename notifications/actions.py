@@ -14,11 +14,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
+from notifications.kinds import Kind, codes
 from notifications.models import (
     Delivery,
     DeliveryPreference,
     DigestSubscription,
-    Event,
     Notification,
 )
 from notifications.preferences import deliveries
@@ -35,7 +35,7 @@ def user_group(user_id: int) -> str:
 
 
 def notify(
-    event: Event,
+    event: Kind,
     *,
     actor: Any,
     subject: models.Model,
@@ -70,7 +70,7 @@ def notify(
             actor_id=actor_id,
             actor_name=actor_name[:300],
             actor_delegation=actor_delegation[:300],
-            event=event,
+            event=event.code,
             subject_type=subject_type,
             subject_id=str(subject.pk),
             subject_title=str(subject)[:300],
@@ -167,10 +167,14 @@ def mark_read(person: Any, *, notification_ids: Iterable[int] | None = None) -> 
 
 @transaction.atomic
 def set_preferences(person: Any, *, choices: dict[str, str], daily_digest: bool) -> None:
-    """Record how the person wants to hear of each kind of event, and whether in a digest."""
+    """Record how the person wants to hear of each kind of event, and whether in a digest.
+    A kind no app declares is refused (ValueError), as is an unknown delivery."""
+    known = set(codes())
     for event, delivery in choices.items():
+        if event not in known:
+            raise ValueError(f"No kind of notification is called {event!r}")
         DeliveryPreference.objects.update_or_create(
-            person=person, event=Event(event), defaults={"delivery": Delivery(delivery)}
+            person=person, event=event, defaults={"delivery": Delivery(delivery)}
         )
     if daily_digest:
         DigestSubscription.objects.get_or_create(person=person)

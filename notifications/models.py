@@ -7,46 +7,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from delegations.names import recorded_name
+from notifications.kinds import label_of
 from notifications.wording import DetailCode, as_recipient, detail_html, detail_text
-
-
-class Event(models.TextChoices):
-    """Every kind of thing Accord tells people about."""
-
-    CONSULTATION_OPENED = (
-        "consultation_opened",
-        pgettext_lazy("notification", "Consultation opened"),
-    )
-    SIGN_ON_OPENED = "sign_on_opened", pgettext_lazy("notification", "Sign-on opened")
-    RETURNED_TO_DRAFTING = (
-        "returned_to_drafting",
-        pgettext_lazy("notification", "Returned to drafting (signatures void)"),
-    )
-    PUBLISHED = "published", pgettext_lazy("notification", "Published")
-    WITHDRAWN = "withdrawn", pgettext_lazy("notification", "Withdrawn")
-    NEW_REVISION = "new_revision", pgettext_lazy("notification", "New revision")
-    COMMENT = "comment", pgettext_lazy("notification", "Comment or reply")
-    AMENDMENT_PROPOSED = "amendment_proposed", pgettext_lazy("notification", "Amendment proposed")
-    AMENDMENT_ACCEPTED = "amendment_accepted", pgettext_lazy("notification", "Amendment accepted")
-    AMENDMENT_REJECTED = "amendment_rejected", pgettext_lazy("notification", "Amendment rejected")
-    SIGNATURE_GIVEN = "signature_given", pgettext_lazy("notification", "Signature given")
-    SIGNATURE_WITHDRAWN = (
-        "signature_withdrawn",
-        pgettext_lazy("notification", "Signature withdrawn"),
-    )
-    SIGNATURE_DECLINED = "signature_declined", pgettext_lazy("notification", "Sign-on declined")
-    SIGNATURE_REMOVED = (
-        "signature_removed",
-        pgettext_lazy("notification", "Signature removed from a published statement"),
-    )
-    DEADLINE_APPROACHING = (
-        "deadline_approaching",
-        pgettext_lazy("notification", "Deadline approaching"),
-    )
-    DEADLINE_PASSED = "deadline_passed", pgettext_lazy("notification", "Deadline passed")
 
 
 class Delivery(models.TextChoices):
@@ -63,7 +27,8 @@ class DeliveryPreference(models.Model):
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="delivery_preferences"
     )
-    event = models.CharField(max_length=40, choices=Event.choices)
+    # A kind's code (``notifications.kinds``), declared by the app that sends it.
+    event = models.CharField(max_length=40)
     delivery = models.CharField(max_length=10, choices=Delivery.choices)
 
     class Meta:
@@ -100,7 +65,8 @@ class Notification(models.Model):
     # The delegation the actor acted for, as it was named then ("" if none): worded in the
     # reader's language when read. Rows from before it hold "Name (Delegation)" in actor_name.
     actor_delegation = models.CharField(max_length=300, blank=True)
-    event = models.CharField(max_length=40, choices=Event.choices)
+    # A kind's code (``notifications.kinds``), declared by the app that sends it.
+    event = models.CharField(max_length=40)
     # What it is about, generically: this app knows no domain model.
     subject_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     subject_id = models.CharField(max_length=64)
@@ -133,6 +99,10 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_event_display()}: {self.subject_title}"
+
+    def get_event_display(self) -> str:
+        """The kind's label in the active language."""
+        return label_of(self.event)
 
     @property
     def is_read(self) -> bool:

@@ -5,30 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from notifications.models import Delivery, DeliveryPreference, Event
-
-# What a signatory must not miss reaches them by e-mail unless they say otherwise: a sign-on
-# opening, its deadline, and their signature made void or removed. Everything else stays in
-# Accord.
-SIGNATORY_EMAIL_EVENTS = frozenset(
-    {
-        Event.SIGN_ON_OPENED,
-        Event.DEADLINE_APPROACHING,
-        Event.DEADLINE_PASSED,
-        Event.RETURNED_TO_DRAFTING,
-        Event.SIGNATURE_REMOVED,
-    }
-)
+from notifications.kinds import Kind, codes, find
+from notifications.models import Delivery, DeliveryPreference
 
 
 def default_delivery(person: Any, event: str) -> Delivery:
-    if getattr(person, "is_signatory", False) and event in SIGNATORY_EMAIL_EVENTS:
+    """Without a choice: by e-mail for a signatory if the kind says a signatory must not miss
+    it (a sign-on opening, its deadline, a signature made void or removed), else in Accord."""
+    kind = find(event)
+    if getattr(person, "is_signatory", False) and kind and kind.emailed_to_signatories:
         return Delivery.EMAIL
     return Delivery.PAGE
 
 
-def deliveries(people: Iterable[Any], event: str) -> dict[int, Delivery]:
+def deliveries(people: Iterable[Any], event: str | Kind) -> dict[int, Delivery]:
     """Each person's delivery for ``event``: their choice, or the default. One query."""
+    event = str(event)
     people = list(people)
     chosen = dict(
         DeliveryPreference.objects.filter(
@@ -46,5 +38,5 @@ def choices_of(person: Any) -> dict[str, Delivery]:
     chosen = dict(DeliveryPreference.objects.filter(person=person).values_list("event", "delivery"))
     return {
         event: Delivery(chosen[event]) if event in chosen else default_delivery(person, event)
-        for event in Event.values
+        for event in codes()
     }

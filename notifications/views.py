@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from notifications import actions, reach, selectors
-from notifications.models import Delivery, DigestSubscription, Event, Notification
+from notifications import actions, kinds, reach, selectors
+from notifications.models import Delivery, DigestSubscription, Notification
 from notifications.preferences import choices_of
 
 
@@ -25,7 +25,7 @@ from notifications.preferences import choices_of
 @require_GET
 def centre(request: HttpRequest) -> HttpResponse:
     event = request.GET.get("event", "")
-    if event not in Event.values:
+    if event not in kinds.codes():
         event = ""
     subject = request.GET.get("statement", "")[:64]
     unread_only = request.GET.get("unread") == "1"
@@ -45,7 +45,7 @@ def centre(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "bursts": bursts,
-            "events": Event.choices,
+            "events": kinds.choices(),
             "subjects": selectors.subjects_of(request.user),
             "chosen_event": event,
             "chosen_subject": subject,
@@ -100,13 +100,13 @@ class PreferencesForm(forms.Form):
 
     def __init__(self, *args: Any, initial_choices: Mapping[str, str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for event, label in Event.choices:
+        for event, label in kinds.choices():
             self.fields[event] = forms.ChoiceField(
                 label=label, choices=Delivery.choices, initial=initial_choices[event]
             )
 
     def choices(self) -> dict[str, str]:
-        return {event: self.cleaned_data[event] for event in Event.values}
+        return {event: self.cleaned_data[event] for event in kinds.codes()}
 
 
 @login_required

@@ -23,9 +23,10 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from delegations.models import User
 from notifications.email import notification_email
-from notifications.models import Event, Notification
+from notifications.models import Notification
 from tests.conftest import StatementMaker, client_for
 from workflow import actions
+from workflow import notices as workflow_notices
 
 LOCALE = Path(settings.BASE_DIR) / "locale"
 LANGUAGES = ["fr", "es"]
@@ -210,7 +211,9 @@ def test_an_email_to_a_spanish_speaking_person_is_in_spanish(
     statement = make_statement("consultation")
     actions.open_sign_on(chair, statement, deadline=datetime(2031, 11, 4, 12, 0, tzinfo=UTC))
 
-    to_spanish = Notification.objects.get(recipient=pen_signatory, event=Event.SIGN_ON_OPENED)
+    to_spanish = Notification.objects.get(
+        recipient=pen_signatory, event=workflow_notices.SIGN_ON_OPENED.code
+    )
     message = notification_email(to_spanish)
     assert message.subject.startswith("[Accord] Apertura a la firma: ")
     assert "Ábralo en Accord" in message.body
@@ -218,7 +221,9 @@ def test_an_email_to_a_spanish_speaking_person_is_in_spanish(
     assert isinstance(html, str)
     assert '<html lang="es">' in html
 
-    to_english = Notification.objects.get(recipient=pen_delegate, event=Event.SIGN_ON_OPENED)
+    to_english = Notification.objects.get(
+        recipient=pen_delegate, event=workflow_notices.SIGN_ON_OPENED.code
+    )
     assert notification_email(to_english).subject.startswith("[Accord] Sign-on opened: ")
 
 

@@ -28,9 +28,9 @@ from drafts import actions as drafts_actions
 from drafts import audience
 from drafts.models import Statement
 from notifications.actions import notify
-from notifications.models import Event
+from notifications.kinds import Kind
 from notifications.wording import Detail, DetailCode, detail
-from workflow import grants, policy
+from workflow import grants, notices, policy
 from workflow.live import announce
 from workflow.models import Signature
 from workflow.policy import format_utc
@@ -88,7 +88,7 @@ def _require_future(deadline: datetime | None, what: str) -> None:
 
 
 def _tell(
-    event: Event,
+    event: Kind,
     actor: Any,
     statement: Statement,
     recipients: list[User],
@@ -160,7 +160,7 @@ def open_consultation(
     )
     announce(statement, change="open_consultation", actor=actor, state_changed=True)
     _tell(
-        Event.CONSULTATION_OPENED,
+        notices.CONSULTATION_OPENED,
         actor,
         statement,
         audience.people(
@@ -190,7 +190,7 @@ def open_sign_on(actor: Any, statement: Statement, *, deadline: datetime) -> Sta
     )
     announce(statement, change="open_sign_on", actor=actor, state_changed=True)
     _tell(
-        Event.SIGN_ON_OPENED,
+        notices.SIGN_ON_OPENED,
         actor,
         statement,
         audience.people(audience.members(), audience.chairs(statement)),
@@ -225,7 +225,7 @@ def return_to_drafting(actor: Any, statement: Statement) -> Statement:
     )
     announce(statement, change="return_to_drafting", actor=actor, state_changed=True)
     _tell(
-        Event.RETURNED_TO_DRAFTING,
+        notices.RETURNED_TO_DRAFTING,
         actor,
         statement,
         audience.people(
@@ -282,7 +282,7 @@ def publish(actor: Any, statement: Statement) -> Statement:
     )
     announce(statement, change="publish", actor=actor, state_changed=True)
     _tell(
-        Event.PUBLISHED,
+        notices.PUBLISHED,
         actor,
         statement,
         audience.people(audience.members(), audience.chairs(statement)),
@@ -315,7 +315,7 @@ def withdraw(actor: Any, statement: Statement, *, reason: str) -> Statement:
         told.append(audience.members())
     announce(statement, change="withdraw", actor=actor, state_changed=True)
     _tell(
-        Event.WITHDRAWN,
+        notices.WITHDRAWN,
         actor,
         statement,
         audience.people(*told),
@@ -360,9 +360,9 @@ def _first_response(actor: Any, statement: Statement, status: str, now: datetime
 
 
 RESPONSE_EVENTS = {
-    "sign_on": Event.SIGNATURE_GIVEN,
-    "decline": Event.SIGNATURE_DECLINED,
-    "withdraw_signature": Event.SIGNATURE_WITHDRAWN,
+    "sign_on": notices.SIGNATURE_GIVEN,
+    "decline": notices.SIGNATURE_DECLINED,
+    "withdraw_signature": notices.SIGNATURE_WITHDRAWN,
 }
 
 
@@ -530,7 +530,7 @@ def open_late_signatures(actor: Any, statement: Statement) -> Statement:
     )
     signatories = audience.people(audience.signatories_of_members())
     _tell(
-        Event.SIGN_ON_OPENED,
+        notices.SIGN_ON_OPENED,
         actor,
         statement,
         [person for person in signatories if person.delegation_id not in answered],
@@ -584,7 +584,7 @@ def remove_signature(
     )
     announce(statement, change="remove_signature", actor=actor, state_changed=False)
     _tell(
-        Event.SIGNATURE_REMOVED,
+        notices.SIGNATURE_REMOVED,
         actor,
         statement,
         audience.people(

@@ -33,8 +33,10 @@ class WorkflowConfig(AppConfig):
 
     def ready(self) -> None:
         from drafts.live import add_to_frames
-        from notifications import reach
+        from notifications import kinds, reach
+        from workflow import notices
         from workflow.live import signed_part
 
+        kinds.register(*notices.KINDS)
         reach.register("drafts.statement", statements_out_of_reach)
         add_to_frames(signed_part)

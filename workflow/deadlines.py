@@ -19,9 +19,10 @@ from django.utils import timezone
 from delegations.models import User
 from drafts import audience
 from drafts.models import Statement
+from notifications import kinds
 from notifications.actions import notify
-from notifications.models import Event
 from notifications.wording import Detail, DetailCode, detail
+from workflow import notices
 from workflow.models import DeadlineNotice, Signature
 
 State = Statement.State
@@ -70,7 +71,7 @@ def _steering(statement: Statement) -> list[User]:
     )
 
 
-def _tell(event: Event, statement: Statement, recipients: list[User], line: Detail) -> None:
+def _tell(event: kinds.Kind, statement: Statement, recipients: list[User], line: Detail) -> None:
     with transaction.atomic():
         notify(
             event,
@@ -100,7 +101,7 @@ def send_deadline_notices(now: datetime | None = None) -> Sent:
         if deadline <= now:
             if _claim(statement, kind, deadline, Notice.PASSED):
                 _tell(
-                    Event.DEADLINE_PASSED,
+                    notices.DEADLINE_PASSED,
                     statement,
                     _steering(statement),
                     detail(
@@ -112,7 +113,7 @@ def send_deadline_notices(now: datetime | None = None) -> Sent:
         elif deadline - now <= window and _claim(statement, kind, deadline, Notice.APPROACHING):
             audience = _yet_to_answer(statement) if in_sign_on else _consulted(statement)
             _tell(
-                Event.DEADLINE_APPROACHING,
+                notices.DEADLINE_APPROACHING,
                 statement,
                 audience,
                 detail(

@@ -13,9 +13,10 @@ from django.db import transaction
 
 from config.asgi import application
 from delegations.models import User
+from drafts import notices as drafts_notices
 from notifications.actions import notify
 from notifications.consumers import MAX_MESSAGE_BYTES
-from notifications.models import Event, Notification
+from notifications.models import Notification
 from notifications.wording import DetailCode, detail
 from tests.conftest import StatementMaker, client_for, later, opened
 from workflow import actions
@@ -120,7 +121,7 @@ async def test_an_action_that_rolls_back_tells_nobody(
     def fail_after_notifying() -> None:
         with pytest.raises(RuntimeError), transaction.atomic():
             notify(
-                Event.NEW_REVISION,
+                drafts_notices.NEW_REVISION,
                 actor=chair,
                 subject=statement,
                 recipients=[pen_signatory],
@@ -144,7 +145,7 @@ async def test_reconnecting_resumes_without_gaps_or_duplicates(
         ids = []
         for n in range(count):
             rows = notify(
-                Event.NEW_REVISION,
+                drafts_notices.NEW_REVISION,
                 actor=chair,
                 subject=statement,
                 recipients=[pen_signatory],

@@ -13,8 +13,9 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from delegations.models import User
+from notifications import kinds
 from notifications.actions import set_preferences
-from notifications.models import Delivery, Event, Notification
+from notifications.models import Delivery, Notification
 from notifications.tasks import send_daily_digests, send_notification_emails
 from tests.conftest import StatementMaker, client_for, later, proof_for
 from workflow import actions
@@ -142,7 +143,7 @@ def test_the_preferences_page_saves_choices(pen_delegate: User) -> None:
     page = client.get(reverse("notifications:preferences"))
     assert page.status_code == 200
     assert "Sign-on opened" in page.content.decode()
-    data: dict[str, str] = dict.fromkeys(Event.values, "page")
+    data: dict[str, str] = dict.fromkeys(kinds.codes(), "page")
     data |= {"comment": "none", "published": "email", "daily_digest": "on"}
     saved = client.post(reverse("notifications:preferences"), data)
     assert saved.status_code == 302

@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from delegations.models import User
+from drafts import notices as drafts_notices
 from notifications.actions import notify
-from notifications.models import Event, Notification
+from notifications.models import Notification
 from tests.conftest import StatementMaker, client_for, delegation, later, proof_for
 from workflow import actions
 
@@ -26,7 +27,7 @@ def test_the_actor_is_never_told_and_each_person_once(
 ) -> None:
     statement = make_statement()
     rows = notify(
-        Event.NEW_REVISION,
+        drafts_notices.NEW_REVISION,
         actor=pen_delegate,
         subject=statement,
         recipients=[pen_delegate, pen_signatory, pen_signatory, chair],

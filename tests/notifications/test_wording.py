@@ -26,13 +26,16 @@ from django.utils import translation
 
 from delegations.models import User
 from drafts import actions as drafts_actions
+from drafts import notices as drafts_notices
 from drafts.models import Amendment, RevisionParagraph, Statement
+from notifications import kinds
 from notifications.actions import notify
 from notifications.email import digest_email, notification_email
-from notifications.models import Event, Notification
+from notifications.models import Notification
 from notifications.wording import QUOTE_LENGTH, DetailCode, detail, detail_text
 from tests.conftest import TEXT, StatementMaker, client_for, delegation, proof_for
 from workflow import actions
+from workflow import notices as workflow_notices
 from workflow.deadlines import send_deadline_notices
 
 pytestmark = pytest.mark.django_db
@@ -412,7 +415,9 @@ def test_a_deadline_reads_in_the_readers_time_zone_with_utc_on_hover(
         'Se termine le <time datetime="2031-11-04T12:00:00+00:00" title="4 Nov 2031 12:00 UTC">'
         "4 Nov 2031 13:00 CET</time>"
     ) in page
-    to_mexico = Notification.objects.get(recipient=pen_signatory, event=Event.CONSULTATION_OPENED)
+    to_mexico = Notification.objects.get(
+        recipient=pen_signatory, event=workflow_notices.CONSULTATION_OPENED.code
+    )
     body, part = email_texts(to_mexico)
     assert "Se cierra el 4 Nov 2031 06:00 CST" in body
     assert "Se cierra el 4 Nov 2031 06:00 CST" in text_of(part)
@@ -424,7 +429,9 @@ def test_words_people_wrote_are_quoted_as_written_and_escaped(
 ) -> None:
     reason = 'Superseded by <b>"the Geneva text"</b> & its annex <script>alert(1)</script>'
     actions.withdraw(chair, make_statement(), reason=reason)
-    notification = Notification.objects.get(recipient=pen_delegate, event=Event.WITHDRAWN)
+    notification = Notification.objects.get(
+        recipient=pen_delegate, event=workflow_notices.WITHDRAWN.code
+    )
     assert notification.detail_args == {"reason": reason}
 
     page = centre(speaks(pen_delegate, "fr"))
@@ -447,7 +454,9 @@ def test_a_long_comment_is_quoted_from_its_start_on_one_line(
     drafts_actions.comment_on_paragraph(
         other_signatory, statement, paragraph=paragraph_at(statement, 3), body=words
     )
-    notification = Notification.objects.get(recipient=pen_delegate, event=Event.COMMENT)
+    notification = Notification.objects.get(
+        recipient=pen_delegate, event=drafts_notices.COMMENT.code
+    )
     excerpt = notification.detail_args["excerpt"]
     assert excerpt.startswith("Consider the Council's resolution 47/16. xxx")
     assert len(excerpt) == QUOTE_LENGTH
@@ -474,7 +483,9 @@ def test_the_live_frame_is_worded_for_its_recipient_not_for_the_actor(
     speaks(other_signatory, "fr", "Europe/Paris")
     statement = make_statement("consultation")
     actions.open_sign_on(chair, statement, deadline=DEADLINE)
-    rows = Notification.objects.select_related("recipient").filter(event=Event.SIGN_ON_OPENED)
+    rows = Notification.objects.select_related("recipient").filter(
+        event=workflow_notices.SIGN_ON_OPENED.code
+    )
     with translation.override("en"):  # the chair's request, in English
         to_france = rows.get(recipient=other_signatory).as_event()
         to_canada = rows.get(recipient=pen_signatory).as_event()
@@ -493,7 +504,7 @@ def test_a_row_from_before_codes_shows_its_english_line_as_it_was(
     make_statement: StatementMaker, chair: User, pen_signatory: User
 ) -> None:
     (row,) = notify(
-        Event.NEW_REVISION,
+        drafts_notices.NEW_REVISION,
         actor=chair,
         subject=make_statement(),
         recipients=[speaks(pen_signatory, "fr")],
@@ -609,6 +620,14 @@ OLD_LINES: list[tuple[str, str, str, dict[str, Any]]] = [
         {"deadline": DEADLINE},
     ),
 ]
+
+
+def known(code: str) -> kinds.Kind:
+    kind = kinds.find(code)
+    assert kind is not None, code
+    return kind
+
+
 # Lines it does not recognise: left as they are, and shown as they are.
 UNKNOWN_LINES = [
     ("new_revision", "change 3"),
@@ -633,7 +652,7 @@ def test_the_data_migration_turns_old_english_lines_into_codes_and_back(
     rows: list[Notification] = []
     for event, line in [(e, line) for e, line, *_ in OLD_LINES] + UNKNOWN_LINES:
         (row,) = notify(
-            Event(event), actor=chair, subject=statement, recipients=[pen_signatory], link="/"
+            known(event), actor=chair, subject=statement, recipients=[pen_signatory], link="/"
         )
         # As an action wrote it before codes.
         Notification.objects.filter(pk=row.pk).update(detail=line, detail_code="", detail_args={})
@@ -684,7 +703,7 @@ def test_the_centre_costs_the_same_for_a_few_lines_and_many(
         ]
         for code, values in lines:
             notify(
-                Event.NEW_REVISION,
+                drafts_notices.NEW_REVISION,
                 actor=chair,
                 subject=statement,
                 recipients=[pen_delegate],

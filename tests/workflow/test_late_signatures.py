@@ -13,9 +13,10 @@ from audit.models import AuditEntry
 from core.errors import Conflict
 from delegations.models import User
 from drafts.models import Statement
-from notifications.models import Event, Notification
+from notifications.models import Notification
 from tests.conftest import StatementMaker, client_for, delegation, person, proof_for
 from workflow import actions, selectors
+from workflow import notices as workflow_notices
 from workflow.models import Signature
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +70,7 @@ def test_a_chair_opens_late_signatures_and_a_member_signs_the_same_text(
     entry = AuditEntry.objects.filter(action="workflow.sign_on").latest("id")
     assert entry.after["late"] is True
     told = set(
-        Notification.objects.filter(event=Event.SIGNATURE_GIVEN).values_list(
+        Notification.objects.filter(event=workflow_notices.SIGNATURE_GIVEN.code).values_list(
             "recipient__email", flat=True
         )
     )
@@ -238,7 +239,7 @@ def test_a_coordinator_removes_a_signature_with_a_reason_on_the_record(
     entry = AuditEntry.objects.get(action="workflow.remove_signature")
     assert entry.after == {"delegation": "FR", "status": "removed", "reason": "Signed by mistake."}
     assert Notification.objects.filter(
-        recipient=third_signatory, event=Event.SIGNATURE_REMOVED
+        recipient=third_signatory, event=workflow_notices.SIGNATURE_REMOVED.code
     ).exists()
 
     inside = client_for(chair).get(reverse("workflow:statement", args=[statement.pk]))
