@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from audit import chain
+from audit import chain, kinds
 from audit.models import AuditEntry, ChainVerification
 from audit.verify import ChainReport, verify_record
 
@@ -45,6 +45,8 @@ def record(
     opens its own. The entry is chained to the last one under the chain's lock, which is held
     until the transaction ends.
     """
+    if kinds.find(action) is None:
+        raise ValueError(f"No app declares the audit action {action!r} (audit.kinds)")
     is_person = actor is not None and getattr(actor, "is_authenticated", False)
     target_type = ContentType.objects.get_for_model(target)
     entry = AuditEntry(

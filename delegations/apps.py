@@ -9,7 +9,10 @@ class DelegationsConfig(AppConfig):
         from axes.signals import user_locked_out
         from django.contrib.auth.signals import user_logged_in, user_logged_out
 
-        from delegations import login
+        from audit import kinds
+        from delegations import login, records
+
+        kinds.register(*records.ACTIONS)
 
         user_logged_in.connect(login.on_logged_in, dispatch_uid="accord-second-factor-due")
         user_logged_out.connect(login.on_logged_out, dispatch_uid="accord-close-sockets")

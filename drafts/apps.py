@@ -6,7 +6,9 @@ class DraftsConfig(AppConfig):
     verbose_name = "Statements and revisions"
 
     def ready(self) -> None:
-        from drafts import notices
+        from audit import kinds as audit_kinds
+        from drafts import notices, records
         from notifications import kinds
 
         kinds.register(*notices.KINDS)
+        audit_kinds.register(*records.ACTIONS)

@@ -23,6 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit import kinds
 from core.api import error_responses
 from delegations import two_factor
 from delegations.models import ApiToken, Body, Delegation
@@ -34,7 +35,6 @@ from drafts.models import REASON_MAX_LENGTH, Statement
 from drafts.permissions import checker_for
 from workflow import actions, permissions, selectors
 from workflow.models import Signature
-from workflow.templatetags.workflow_tags import describe
 
 State = Statement.State
 
@@ -359,7 +359,7 @@ class HistoryEntry(serializers.Serializer[Any]):
     note = serializers.CharField()
 
     def get_description(self, entry: Any) -> str:
-        return describe(entry)
+        return kinds.describe(entry)
 
 
 class HistoryView(APIView):

@@ -32,11 +32,13 @@ class WorkflowConfig(AppConfig):
     verbose_name = "Workflow and signatures"
 
     def ready(self) -> None:
+        from audit import kinds as audit_kinds
         from drafts.live import add_to_frames
         from notifications import kinds, reach
-        from workflow import notices
+        from workflow import notices, records
         from workflow.live import signed_part
 
         kinds.register(*notices.KINDS)
+        audit_kinds.register(*records.ACTIONS)
         reach.register("drafts.statement", statements_out_of_reach)
         add_to_frames(signed_part)

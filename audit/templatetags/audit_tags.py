@@ -9,6 +9,7 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext
 
+from audit import kinds
 from audit.models import AuditEntry
 
 register = template.Library()
@@ -50,3 +51,9 @@ def actor_of(entry: AuditEntry) -> str:
     if entry.actor_id is None and entry.actor_name == "system":
         return gettext("Accord (automatic)")
     return entry.actor_name
+
+
+@register.filter
+def describe(entry: AuditEntry) -> str:
+    """A short sentence for an entry, in the reader's language (``audit.kinds``)."""
+    return kinds.describe(entry)

@@ -116,7 +116,7 @@ def test_the_canonical_form_of_a_known_entry_is_stable() -> None:
 
 
 def test_the_first_entry_follows_sixty_four_zeros_and_the_system_is_no_actor() -> None:
-    entry = record(None, "workflow.close_consultation", delegation("KE"))
+    entry = record(None, "delegations.update_delegation", delegation("KE"))
     assert (entry.sequence, entry.previous_hash) == (1, "0" * 64)
     assert (entry.actor_id, entry.actor_name) == (None, "system")
     assert verify_chain().intact

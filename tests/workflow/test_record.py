@@ -56,9 +56,9 @@ def test_entries_about_the_statements_parts_are_included_and_others_are_not(
     other = make_statement(title="Another statement")
     revision = statement.current_revision
     assert revision is not None
-    about_revision = record(pen_delegate, "drafts.annotate_revision", revision)
+    about_revision = record(pen_delegate, "drafts.save_revision", revision)
     assert other.current_revision is not None
-    about_other = record(pen_delegate, "drafts.annotate_revision", other.current_revision)
+    about_other = record(pen_delegate, "drafts.save_revision", other.current_revision)
 
     shown = client_for(pen_delegate).get(url(statement)).context["entries"]
     sequences = {entry.sequence for entry in shown}
