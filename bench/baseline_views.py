@@ -106,14 +106,14 @@ def statement(request: HttpRequest, pk: int) -> HttpResponse:
     history, each read plainly."""
     found = (
         visible_to(request)
-        .select_related("body", "current_revision", "frozen_revision")
+        .select_related("body", "current_revision", "instrument__revision")
         .prefetch_related("pen_holders")
         .filter(pk=pk)
         .first()
     )
     if found is None:
         raise Http404("No such statement.")
-    shown = found.frozen_revision or found.current_revision
+    shown = found.instrument_revision or found.current_revision
     assert shown is not None
     context = {
         "statement": found,

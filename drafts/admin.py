@@ -27,7 +27,7 @@ STATEMENT_FIELDS = (
     "state",
     "pen_holders",
     "current_revision",
-    "frozen_revision",
+    "instrument",
     "consultation_deadline",
     "sign_on_deadline",
     "advisers_invited",

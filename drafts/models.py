@@ -12,6 +12,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, trans
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from delegations.models import Body, Delegation
+from drafts.instrument import ORIGINAL, Part, instrument_hash
 from drafts.text import short_hash, words_hash
 
 # How long what people write beside a statement may be, in characters.
@@ -58,13 +59,13 @@ class Statement(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     current_revision = models.ForeignKey(
         "Revision", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    frozen_revision = models.ForeignKey(
-        "Revision",
+    instrument = models.ForeignKey(
+        "Instrument",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        help_text="The revision put to sign-on, and signed.",
+        help_text="What is put to sign-on, and signed: set when sign-on opens.",
     )
     withdrawal_reason = models.TextField(blank=True)
     created_by = models.ForeignKey(
@@ -115,6 +116,15 @@ class Statement(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         return self.kind == self.Kind.RAPID_RESPONSE
 
     @property
+    def instrument_revision(self) -> Revision | None:
+        """The original text of what is put to sign-on and signed (``instrument``), if any."""
+        return self.instrument.revision if self.instrument is not None else None
+
+    @property
+    def instrument_revision_id(self) -> int | None:
+        return self.instrument.revision_id if self.instrument is not None else None
+
+    @property
     def is_open_for_editing(self) -> bool:
         return self.state in (self.State.DRAFT, self.State.CONSULTATION)
 
@@ -134,13 +144,13 @@ class Statement(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         target=State.SIGN_ON,
         conditions=[_may_open_sign_on],  # type: ignore[list-item]
     )
-    def open_sign_on(self, *, deadline: datetime) -> None:
-        self.frozen_revision = self.current_revision
+    def open_sign_on(self, *, deadline: datetime, instrument: Instrument) -> None:
+        self.instrument = instrument
         self.sign_on_deadline = deadline
 
     @transition(field=state, source=[State.CONSULTATION, State.SIGN_ON], target=State.DRAFT)
     def return_to_drafting(self) -> None:
-        self.frozen_revision = None
+        self.instrument = None
         self.sign_on_deadline = None
         self.consultation_deadline = None
 
@@ -148,8 +158,8 @@ class Statement(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     def publish(self, *, at: datetime, slug: str) -> None:
         self.published_at = at
         self.slug = slug
-        if self.frozen_revision is not None:
-            self.words_hash = words_hash(self.frozen_revision.text)
+        if self.instrument is not None:
+            self.words_hash = words_hash(self.instrument.revision.text)
 
     @transition(
         field=state,
@@ -243,6 +253,60 @@ class Revision(models.Model):
     def is_merge(self) -> bool:
         """Whether its author's edit was merged with revisions saved after they began it."""
         return self.started_from_id is not None and self.started_from_id != self.parent_id
+
+
+class Instrument(models.Model):
+    """What a signature commits to: the text put to sign-on, frozen when sign-on opens, with
+    the hash over all its parts (``drafts.instrument``). Today one part, the original text;
+    language versions and reservations join it. Never changed once written: returning to
+    drafting leaves it on the record, and the next sign-on freezes a new one."""
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="instruments")
+    revision = models.ForeignKey(
+        Revision,
+        on_delete=models.PROTECT,
+        related_name="instruments",
+        help_text="The original text, as put to sign-on.",
+    )
+    content_hash = models.CharField(
+        "SHA-256 of the instrument",
+        max_length=64,
+        help_text="Over every part's hash (drafts.instrument.instrument_hash).",
+    )
+    frozen_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["statement", "frozen_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.statement} — instrument of revision {self.revision.number}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise ValueError("A frozen instrument never changes; freeze a new one instead.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @classmethod
+    def freeze(cls, statement: Statement) -> Instrument:
+        """Freeze the statement's current text into a new instrument, for the transition that
+        opens sign-on to take. Inside the caller's transaction."""
+        revision = statement.current_revision
+        if revision is None:
+            raise ValueError("A statement without a text cannot be put to sign-on.")
+        return cls.objects.create(
+            statement=statement,
+            revision=revision,
+            content_hash=instrument_hash([Part(ORIGINAL, revision.content_hash)]),
+        )
+
+    @property
+    def parts(self) -> list[Part]:
+        """Its texts, in order: today the original."""
+        return [Part(ORIGINAL, self.revision.content_hash)]
+
+    @property
+    def short_hash(self) -> str:
+        return short_hash(self.content_hash)
 
 
 class Paragraph(models.Model):

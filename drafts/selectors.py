@@ -23,7 +23,7 @@ from drafts.text import canonical_text, plain_text, render_markdown
 def statements_with_details() -> QuerySet[Statement]:
     """Statements with what a list or page shows of each, fetched in a fixed number of queries."""
     return Statement.objects.select_related(
-        "body", "current_revision", "frozen_revision"
+        "body", "current_revision", "instrument__revision"
     ).prefetch_related("pen_holders")
 
 

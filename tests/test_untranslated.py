@@ -193,8 +193,8 @@ def pages(
     published = make_statement(Statement.State.PUBLISHED, title="Published statement")
     actions.open_late_signatures(chair, published)
     withdrawn = make_statement(Statement.State.WITHDRAWN, title="Withdrawn statement")
-    assert published.slug and published.frozen_revision
-    published_text = published.frozen_revision.text
+    assert published.slug and published.instrument_revision
+    published_text = published.instrument_revision.text
 
     def on(statement: Statement, name: str) -> str:
         return reverse(name, args=[statement.pk])

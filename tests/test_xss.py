@@ -221,7 +221,7 @@ def scene(
 def pages_of(scene: Scene, cast: dict[str, Any]) -> dict[str, tuple[User | None, str]]:
     """Every page where the scene's text shows, and who looks at it."""
     done, draft, open_ = scene.published, scene.withdrawn, scene.consulting
-    last = done.frozen_revision.number if done.frozen_revision else 1
+    last = done.instrument_revision.number if done.instrument_revision else 1
     return {
         "statement (published)": (scene.voice, reverse("workflow:statement", args=[done.pk])),
         "statement (consultation)": (scene.voice, reverse("workflow:statement", args=[open_.pk])),
@@ -302,7 +302,7 @@ def test_every_place_shows_the_payload_as_text(
 
     # Exports: the PDF's HTML, and the Word file's literal text.
     done = scene.published
-    revision = done.frozen_revision
+    revision = done.instrument_revision
     assert revision is not None
     signatures = selectors.signatures_on(revision)
     check_html("PDF (its HTML)", exports.revision_html(done, revision, signatures))

@@ -26,7 +26,7 @@ from delegations.actions import delegation_of
 from delegations.models import Body, Delegation, User
 from drafts import actions as drafts_actions
 from drafts import audience
-from drafts.models import Statement
+from drafts.models import Instrument, Statement
 from notifications.actions import notify
 from notifications.kinds import Kind
 from notifications.wording import Detail, DetailCode, detail
@@ -41,7 +41,7 @@ State = Statement.State
 def _lock(statement: Statement) -> Statement:
     return (
         Statement.objects.select_for_update(of=("self",))
-        .select_related("body", "current_revision", "frozen_revision")
+        .select_related("body", "current_revision", "instrument__revision")
         .get(pk=statement.pk)
     )
 
@@ -178,15 +178,16 @@ def open_sign_on(actor: Any, statement: Statement, *, deadline: datetime) -> Sta
     policy.may_take("open_sign_on", actor, statement).enforce()
     _require_future(deadline, "sign-on")
     before = {"state": statement.state}
-    statement.open_sign_on(deadline=deadline)
-    frozen = statement.frozen_revision
+    instrument = Instrument.freeze(statement)
+    statement.open_sign_on(deadline=deadline, instrument=instrument)
+    frozen = instrument.revision
     _save_transition(
         actor,
         statement,
         "open_sign_on",
         before,
-        ["sign_on_deadline", "frozen_revision_id"],
-        note=f"Revision {frozen.number} frozen, hash {frozen.content_hash}" if frozen else "",
+        ["sign_on_deadline", "instrument_id"],
+        note=f"Revision {frozen.number} frozen, hash {frozen.content_hash}",
     )
     announce(statement, change="open_sign_on", actor=actor, state_changed=True)
     _tell(
@@ -220,7 +221,7 @@ def return_to_drafting(actor: Any, statement: Statement) -> Statement:
         statement,
         "return_to_drafting",
         before,
-        ["frozen_revision_id", "sign_on_deadline", "consultation_deadline"],
+        ["instrument_id", "sign_on_deadline", "consultation_deadline"],
         note=f"{len(voided)} signature(s) made void" if voided else "",
     )
     announce(statement, change="return_to_drafting", actor=actor, state_changed=True)
@@ -338,15 +339,15 @@ def _current_response(statement: Statement, delegation: Delegation) -> Signature
 
 def _first_response(actor: Any, statement: Statement, status: str, now: datetime) -> Signature:
     """Create the delegation's first answer; a concurrent first answer makes this a Conflict."""
-    frozen = statement.frozen_revision
-    assert frozen is not None, "a statement in sign-on always has a frozen revision"
+    instrument = statement.instrument
+    assert instrument is not None, "a statement in sign-on always has an instrument"
     try:
         with transaction.atomic():
             return Signature.objects.create(
                 statement=statement,
                 delegation=actor.delegation,
-                revision=frozen,
-                content_hash=frozen.content_hash,
+                instrument=instrument,
+                content_hash=instrument.revision.content_hash,
                 status=status,
                 given_by=actor,
                 given_at=now,
@@ -393,8 +394,9 @@ def _record_response(
     after: dict[str, Any] = {
         "delegation": signature.delegation.code,
         "status": signature.status,
-        "revision": signature.revision.number,
+        "revision": signature.instrument.revision.number,
         "hash": signature.content_hash,
+        "instrument": signature.instrument.content_hash,
     }
     if late:
         after["late"] = True
@@ -429,23 +431,23 @@ def sign_on(actor: Any, statement: Statement, *, proof: two_factor.Proof) -> Sig
     policy.may_answer("sign_on", actor, statement, previous).enforce()
     two_factor.accept(actor, proof)
     late = policy.is_late(statement)
-    frozen = statement.frozen_revision
-    assert frozen is not None, "a statement in sign-on always has a frozen revision"
+    instrument = statement.instrument
+    assert instrument is not None, "a statement in sign-on always has an instrument"
     now = timezone.now()
     if existing is None:
         signature = _first_response(actor, statement, Signature.Status.SIGNED, now)
     else:
         signature = existing
         signature.status = Signature.Status.SIGNED
-        signature.revision = frozen
-        signature.content_hash = frozen.content_hash
+        signature.instrument = instrument
+        signature.content_hash = instrument.revision.content_hash
         signature.given_by = actor
         signature.given_at = now
         signature.changed_at = now
         signature.save(
             update_fields=[
                 "status",
-                "revision",
+                "instrument",
                 "content_hash",
                 "given_by",
                 "given_at",

@@ -18,7 +18,7 @@ class SignatureAdmin(admin.ModelAdmin[Signature]):
         "statement",
         "delegation",
         "status",
-        "revision",
+        "instrument",
         "content_hash",
         "given_by",
         "given_at",

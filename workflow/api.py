@@ -49,6 +49,20 @@ class RevisionRef(serializers.Serializer[Any]):
     content_hash = serializers.CharField(help_text="SHA-256 of the canonical text.")
 
 
+class PartRef(serializers.Serializer[Any]):
+    name = serializers.CharField(help_text="`original` for the text put to sign-on.")
+    content_hash = serializers.CharField(help_text="SHA-256 of the part's canonical text.")
+
+
+class InstrumentRef(serializers.Serializer[Any]):
+    content_hash = serializers.CharField(
+        help_text="SHA-256 over the parts: `accord-instrument/1\\n` then one "
+        '`<name>\\t<part hash>\\n` line per part (README, "The signed instrument").'
+    )
+    revision = serializers.IntegerField(source="revision.number", help_text="The original text.")
+    parts = PartRef(many=True)
+
+
 class StatementSummary(serializers.Serializer[Statement]):
     id = serializers.IntegerField()
     title = serializers.CharField()
@@ -62,7 +76,12 @@ class StatementSummary(serializers.Serializer[Statement]):
     sign_on_deadline = serializers.DateTimeField(allow_null=True)
     current_revision = RevisionRef(allow_null=True)
     frozen_revision = RevisionRef(
-        allow_null=True, help_text="The revision put to sign-on, and signed."
+        source="instrument_revision",
+        allow_null=True,
+        help_text="The revision put to sign-on, and signed: the instrument's original text.",
+    )
+    instrument = InstrumentRef(
+        allow_null=True, help_text="What is put to sign-on, and what a signature commits to."
     )
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
@@ -383,8 +402,11 @@ class SignatureSerializer(serializers.Serializer[Signature]):
     given_by = serializers.CharField(source="given_by.full_name")
     given_at = serializers.DateTimeField()
     changed_at = serializers.DateTimeField()
-    revision = serializers.IntegerField(source="revision.number")
+    revision = serializers.IntegerField(source="instrument.revision.number")
     content_hash = serializers.CharField(help_text="SHA-256 of the text signed.")
+    instrument_hash = serializers.CharField(
+        source="instrument.content_hash", help_text="SHA-256 of the instrument signed."
+    )
 
 
 SIGN_ON_ANSWERS = ["sign_on", "decline", "withdraw_signature"]
@@ -505,15 +527,19 @@ class PublishedSummary(serializers.Serializer[Statement]):
     kind = serializers.ChoiceField(choices=Statement.Kind.choices)
     body = serializers.CharField(source="body.name")
     published_at = serializers.DateTimeField()
-    revision = serializers.IntegerField(source="frozen_revision.number")
+    revision = serializers.IntegerField(source="instrument.revision.number")
     content_hash = serializers.CharField(
-        source="frozen_revision.content_hash", help_text="SHA-256 of the signed canonical text."
+        source="instrument.revision.content_hash",
+        help_text="SHA-256 of the signed canonical text.",
+    )
+    instrument_hash = serializers.CharField(
+        source="instrument.content_hash", help_text="SHA-256 of the instrument signed."
     )
     signatories = Signatory(many=True, source="signed", help_text="In the coalition's order.")
 
 
 class PublishedDetail(PublishedSummary):
-    text = serializers.CharField(source="frozen_revision.text", help_text="Markdown.")
+    text = serializers.CharField(source="instrument.revision.text", help_text="Markdown.")
     downloads = serializers.SerializerMethodField()
 
     @extend_schema_field(Downloads)

@@ -86,7 +86,7 @@ def revision_export(request: HttpRequest, pk: int, number: int, extension: str) 
 def public_export(request: HttpRequest, slug: str, extension: str) -> HttpResponse:
     """The signed text of a published statement, with its signatories: for anyone."""
     statement = selectors.published_statement(slug)
-    revision = statement.frozen_revision
+    revision = statement.instrument_revision
     if revision is None:
         raise Http404(_("No published statement here."))
     signed: list[Signature] = getattr(statement, "signed", [])  # prefetched by the selector

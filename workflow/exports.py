@@ -293,7 +293,8 @@ def signed_on(revision: Revision, signatures: Iterable[Signature]) -> list[Signa
         (
             signature
             for signature in signatures
-            if signature.revision_id == revision.pk and signature.status == Signature.Status.SIGNED
+            if signature.instrument.revision_id == revision.pk
+            and signature.status == Signature.Status.SIGNED
         ),
         key=lambda signature: signature.delegation.sort_key,
     )
@@ -301,7 +302,7 @@ def signed_on(revision: Revision, signatures: Iterable[Signature]) -> list[Signa
 
 def _status(statement: Statement, revision: Revision) -> str:
     State = Statement.State
-    frozen = revision.pk == statement.frozen_revision_id
+    frozen = revision.pk == statement.instrument_revision_id
     if frozen and statement.state == State.PUBLISHED:
         return f"Published {_date(statement.published_at)}"
     if frozen and statement.state == State.SIGN_ON:
@@ -317,7 +318,7 @@ def _status(statement: Statement, revision: Revision) -> str:
 
 def _annex_note(statement: Statement, revision: Revision, signed: list[Signature]) -> str:
     State = Statement.State
-    frozen = revision.pk == statement.frozen_revision_id
+    frozen = revision.pk == statement.instrument_revision_id
     if signed:
         count = len(signed)
         delegations = f"{count} delegation{'s' if count != 1 else ''}"
@@ -326,10 +327,11 @@ def _annex_note(statement: Statement, revision: Revision, signed: list[Signature
         return f"Signed by {delegations}, in the alphabetical order of the coalition."
     if frozen and statement.state == State.SIGN_ON:
         return "Not signed yet: no delegation has signed this text so far."
-    if statement.frozen_revision_id and not frozen:
+    put_to_sign_on = statement.instrument_revision
+    if put_to_sign_on is not None and not frozen:
         return (
             f"Not signed. This is revision {revision.number}; the text put to sign-on is "
-            f"revision {statement.frozen_revision.number if statement.frozen_revision else ''}."
+            f"revision {put_to_sign_on.number}."
         )
     return "Not signed. No delegation has signed this revision."
 

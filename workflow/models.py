@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from delegations.models import Delegation
-from drafts.models import Revision, Statement
+from drafts.models import Instrument, Statement
 from drafts.text import short_hash
 
 
@@ -16,7 +16,8 @@ class Signature(models.Model):
     """One delegation's response to one sign-on: signed, declined, withdrawn, void or removed.
 
     The delegation is the signing principal; ``given_by`` records which of its signatories
-    acted. A signature binds to the frozen revision and its hash. Returning a statement to
+    acted. A signature commits to the statement's instrument (``drafts.Instrument``): the
+    text frozen for sign-on and its hash. Returning a statement to
     drafting makes its signatures void: kept on the record, no longer counted. A signature on
     a published statement is final; only a coordinator can remove it, with a reason, and the
     removed row stays (a delegation whose signature was removed cannot sign that statement
@@ -32,8 +33,17 @@ class Signature(models.Model):
 
     statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="signatures")
     delegation = models.ForeignKey(Delegation, on_delete=models.PROTECT, related_name="signatures")
-    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="signatures")
-    content_hash = models.CharField("hash of the signed text", max_length=64)
+    instrument = models.ForeignKey(
+        Instrument,
+        on_delete=models.PROTECT,
+        related_name="signatures",
+        help_text="What the delegation committed to.",
+    )
+    content_hash = models.CharField(
+        "hash of the signed text",
+        max_length=64,
+        help_text="SHA-256 of the instrument's original text, as signed.",
+    )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.SIGNED)
     given_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

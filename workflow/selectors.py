@@ -92,7 +92,7 @@ def dashboard_statements(user: Any) -> QuerySet[Statement]:
     A row shows a revision's number, never its text: the texts (kilobytes each) stay in the
     database."""
     return _with_signature_count(statements_visible_to(user)).defer(
-        "current_revision__text", "frozen_revision__text"
+        "current_revision__text", "instrument__revision__text"
     )
 
 
@@ -218,15 +218,17 @@ def signatures_of(statement: Statement, *, with_revisions: bool = False) -> list
         "delegation", "given_by", "removed_by"
     )
     if with_revisions:
-        signatures = signatures.select_related("revision").defer("revision__text")
+        signatures = signatures.select_related("instrument__revision").defer(
+            "instrument__revision__text"
+        )
     return list(signatures.order_by("delegation__sort_key"))
 
 
 def signatures_on(revision: Revision) -> list[Signature]:
     """The signatures given to exactly this revision, in collation order: one query."""
     return list(
-        Signature.objects.filter(revision=revision, status=Signature.Status.SIGNED)
-        .select_related("delegation")
+        Signature.objects.filter(instrument__revision=revision, status=Signature.Status.SIGNED)
+        .select_related("delegation", "instrument")
         .order_by("delegation__sort_key")
     )
 
@@ -268,12 +270,12 @@ def published_statements() -> QuerySet[Statement]:
     """
     return (
         Statement.objects.filter(state=State.PUBLISHED)
-        .select_related("body", "frozen_revision")
+        .select_related("body", "instrument__revision")
         .prefetch_related(
             Prefetch(
                 "signatures",
                 queryset=Signature.objects.filter(status=Signature.Status.SIGNED)
-                .select_related("delegation")
+                .select_related("delegation", "instrument")
                 .order_by("delegation__sort_key"),
                 to_attr="signed",
             )
@@ -298,7 +300,7 @@ def search_published(
     statements = published_statements()
     for word in text.split():
         statements = statements.filter(
-            Q(title__icontains=word) | Q(frozen_revision__text__icontains=word)
+            Q(title__icontains=word) | Q(instrument__revision__text__icontains=word)
         )
     if year is not None:
         statements = statements.filter(published_at__year=year)
@@ -337,7 +339,8 @@ def signatories_line(statement: Statement) -> str:
 def public_summary(statement: Statement, length: int = 200) -> str:
     """What a shared link or a feed says of a published statement: who signed, and how the
     text begins (a heading that opens it aside), in at most about ``length`` characters."""
-    blocks = paragraphs(statement.frozen_revision.text) if statement.frozen_revision else []
+    signed = statement.instrument_revision
+    blocks = paragraphs(signed.text) if signed is not None else []
     if blocks and blocks[0].startswith("#"):
         blocks = blocks[1:]  # the text's own title
     opening = Truncator(plain_text("\n\n".join(blocks))).chars(length)
@@ -348,7 +351,7 @@ def published_by_hash(content_hash: str) -> Statement | None:
     """The published statement whose signed revision has this SHA-256, if any (by index)."""
     return (
         published_statements()
-        .filter(frozen_revision__content_hash=content_hash)
+        .filter(instrument__revision__content_hash=content_hash)
         .order_by("published_at", "id")
         .first()
     )
@@ -367,9 +370,9 @@ def published_by_words(words_hash: str) -> Statement | None:
 def recent_published_texts(limit: int) -> list[tuple[int, str]]:
     """The ids and signed texts of the ``limit`` most recently published statements."""
     return list(
-        Statement.objects.filter(state=State.PUBLISHED, frozen_revision__isnull=False)
+        Statement.objects.filter(state=State.PUBLISHED, instrument__isnull=False)
         .order_by("-published_at", "-id")
-        .values_list("pk", "frozen_revision__text")[:limit]
+        .values_list("pk", "instrument__revision__text")[:limit]
     )
 
 

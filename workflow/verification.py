@@ -150,7 +150,7 @@ def verify(text: str) -> Verdict:
     if best[0] < RESEMBLES:
         return Verdict(given_hash)
     closest = selectors.published_statements().filter(Q(pk=best[1])).first()
-    if closest is None or closest.frozen_revision is None:
+    if closest is None or closest.instrument_revision is None:
         return Verdict(given_hash)
-    comparison = compare(readable_paragraphs(closest.frozen_revision.text), given_words)
+    comparison = compare(readable_paragraphs(closest.instrument_revision.text), given_words)
     return Verdict(given_hash, closest=closest, closeness=best[0], comparison=comparison)

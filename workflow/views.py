@@ -192,7 +192,7 @@ def _statement_context(
     signatures = selectors.signatures_of(statement)
     delegation_id = getattr(user, "delegation_id", None)
     response = next((s for s in signatures if s.delegation_id == delegation_id), None)
-    shown = statement.frozen_revision or statement.current_revision
+    shown = statement.instrument_revision or statement.current_revision
     return {
         **_discussion_context(request, statement, shown, checker),
         "statement": statement,
@@ -422,7 +422,7 @@ def public_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def public_detail(request: HttpRequest, slug: str) -> HttpResponse:
     statement = selectors.published_statement(slug)
-    revision = statement.frozen_revision
+    revision = statement.instrument_revision
     return render(
         request,
         "workflow/public_detail.html",

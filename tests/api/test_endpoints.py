@@ -171,11 +171,13 @@ def test_detail_lists_what_the_caller_may_do(
     make_statement: StatementMaker, pen_signatory: User, chair: User
 ) -> None:
     statement = make_statement("sign_on")
-    assert statement.frozen_revision is not None
+    assert statement.instrument_revision is not None
     signatory = api_client_for(pen_signatory).get(f"/api/statements/{statement.pk}/").json()
     assert {"sign_on", "decline"} <= set(signatory["available_actions"])
     assert signatory["signature_count"] == 1
-    assert signatory["frozen_revision"]["content_hash"] == statement.frozen_revision.content_hash
+    assert (
+        signatory["frozen_revision"]["content_hash"] == statement.instrument_revision.content_hash
+    )
     steering = api_client_for(chair).get(f"/api/statements/{statement.pk}/").json()
     assert {"return_to_drafting", "withdraw"} <= set(steering["available_actions"])
     assert "sign_on" not in steering["available_actions"]
@@ -186,15 +188,15 @@ def test_the_public_record_needs_no_login(
 ) -> None:
     published = make_statement("published", title="On shutdowns")
     make_statement("sign_on", title="Not yet")
-    assert published.frozen_revision is not None
+    assert published.instrument_revision is not None
     anonymous = APIClient()
     listed = anonymous.get("/api/public/statements/")
     assert listed.status_code == 200
     assert [s["slug"] for s in listed.json()["results"]] == [published.slug]
     assert listed.json()["results"][0]["signatories"] == [{"code": "FR", "name": "France"}]
     detail = anonymous.get(f"/api/public/statements/{published.slug}/").json()
-    assert detail["content_hash"] == published.frozen_revision.content_hash
-    assert detail["text"] == published.frozen_revision.text
+    assert detail["content_hash"] == published.instrument_revision.content_hash
+    assert detail["text"] == published.instrument_revision.text
     assert detail["downloads"]["pdf"].endswith(f"/published/{published.slug}/statement.pdf")
     assert anonymous.get("/api/public/statements/no-such-thing/").status_code == 404
     assert anonymous.get("/api/public/statements/", {"q": "nothing-like-it"}).json()["count"] == 0

@@ -284,7 +284,7 @@ def test_public_and_error_pages_have_no_serious_violation(
     ]:
         visitor.goto(url)
         results.append(check(visitor, name))
-    signed = w.published.frozen_revision
+    signed = w.published.instrument_revision
     assert signed is not None
     visitor.get_by_label("Paste the text").fill(signed.text)
     visitor.get_by_role("button", name="Verify").click()

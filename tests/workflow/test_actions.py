@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, timedelta
 
 import pytest
@@ -66,7 +67,7 @@ def test_a_joint_statement_cannot_skip_consultation(
         actions.open_sign_on(chair, statement, deadline=later())
     statement.refresh_from_db()
     assert statement.state == State.DRAFT
-    assert statement.frozen_revision is None
+    assert statement.instrument_revision is None
 
 
 def test_a_rapid_response_may_go_straight_to_sign_on(
@@ -76,7 +77,7 @@ def test_a_rapid_response_may_go_straight_to_sign_on(
     actions.open_sign_on(chair, statement, deadline=later(1))
     statement.refresh_from_db()
     assert statement.state == State.SIGN_ON
-    assert statement.frozen_revision == statement.current_revision
+    assert statement.instrument_revision == statement.current_revision
 
 
 def test_opening_sign_on_freezes_the_current_revision(
@@ -85,10 +86,10 @@ def test_opening_sign_on_freezes_the_current_revision(
     statement = make_statement(State.CONSULTATION)
     actions.open_sign_on(chair, statement, deadline=later())
     statement.refresh_from_db()
-    assert statement.frozen_revision_id == statement.current_revision_id
+    assert statement.instrument_revision_id == statement.current_revision_id
     entry = AuditEntry.objects.get(action="workflow.open_sign_on")
-    assert statement.frozen_revision is not None
-    assert statement.frozen_revision.content_hash in entry.note
+    assert statement.instrument_revision is not None
+    assert statement.instrument_revision.content_hash in entry.note
 
 
 def test_deadlines_in_the_past_are_refused_and_change_nothing(
@@ -101,17 +102,21 @@ def test_deadlines_in_the_past_are_refused_and_change_nothing(
     assert statement.state == State.CONSULTATION
 
 
-def test_a_signature_binds_to_the_frozen_revision_and_its_hash(
+def test_a_signature_commits_to_the_instrument_and_its_hash(
     make_statement: StatementMaker, pen_signatory: User
 ) -> None:
     statement = make_statement(State.SIGN_ON)
     signature = actions.sign_on(pen_signatory, statement, proof=proof_for(pen_signatory))
-    frozen = statement.frozen_revision
-    assert frozen is not None
+    instrument = statement.instrument
+    assert instrument is not None
+    frozen = instrument.revision
     assert signature.delegation.code == "CA"
     assert signature.given_by == pen_signatory
-    assert signature.revision == frozen
+    assert signature.instrument == instrument
     assert signature.content_hash == frozen.content_hash
+    # The instrument's hash, as drafts.instrument defines it: anyone can recompute it.
+    line = f"accord-instrument/1\noriginal\t{frozen.content_hash}\n"
+    assert instrument.content_hash == hashlib.sha256(line.encode()).hexdigest()
     entry = AuditEntry.objects.filter(action="workflow.sign_on").last()
     assert entry is not None
     assert entry.after == {
@@ -119,7 +124,29 @@ def test_a_signature_binds_to_the_frozen_revision_and_its_hash(
         "status": "signed",
         "revision": frozen.number,
         "hash": frozen.content_hash,
+        "instrument": instrument.content_hash,
     }
+
+
+def test_each_sign_on_freezes_a_new_instrument_and_the_old_one_stays_with_its_signatures(
+    make_statement: StatementMaker, chair: User, pen_signatory: User
+) -> None:
+    statement = make_statement(State.SIGN_ON)  # France has signed
+    first = statement.instrument
+    assert first is not None
+    statement = actions.return_to_drafting(chair, statement)
+    assert statement.instrument is None
+    statement = actions.open_consultation(chair, statement, deadline=later())
+    statement = actions.open_sign_on(chair, statement, deadline=later())
+    second = statement.instrument
+    assert second is not None and second != first
+    assert second.content_hash == first.content_hash, "the same text: the same instrument hash"
+    france = Signature.objects.get(statement=statement, delegation__code="FR")
+    assert (france.status, france.instrument) == (Signature.Status.VOID, first)
+    canada = actions.sign_on(pen_signatory, statement, proof=proof_for(pen_signatory))
+    assert canada.instrument == second
+    with pytest.raises(ValueError, match="never changes"):
+        first.save()
 
 
 def test_a_delegation_signs_only_once(
@@ -184,7 +211,7 @@ def test_returning_to_drafting_voids_signatures_but_keeps_them(
     actions.return_to_drafting(chair, statement)
     statement.refresh_from_db()
     assert statement.state == State.DRAFT
-    assert statement.frozen_revision is None
+    assert statement.instrument_revision is None
     assert set(statement.signatures.values_list("status", flat=True)) == {"void"}
     assert statement.signatures.count() == 2
     entry = AuditEntry.objects.get(action="workflow.return_to_drafting")

@@ -168,7 +168,7 @@ def test_publish_and_return_to_drafting_never_both_apply(
         else:
             winner = "return_to_drafting"
             assert statement.state == State.DRAFT
-            assert statement.frozen_revision is None
+            assert statement.instrument_revision is None
             assert france.status == Signature.Status.VOID
             assert "this one is in draft" in publish.message
         assert [e.action for e in transitions(statement)][-1] == f"workflow.{winner}"
@@ -193,7 +193,7 @@ def test_open_sign_on_and_return_to_drafting_apply_one_after_the_other(
         assert not isinstance(back, BaseException), back
         statement.refresh_from_db()
         assert statement.state == State.DRAFT
-        assert statement.frozen_revision is None
+        assert statement.instrument_revision is None
         assert statement.sign_on_deadline is None
         chain = transitions(statement)
         for previous, entry in pairwise(chain):

@@ -149,7 +149,7 @@ def test_numbered_paragraphs_carry_the_numbers_the_page_shows() -> None:
 
 
 def test_the_docx_of_a_published_statement_reads_back(published: Statement) -> None:
-    revision = published.frozen_revision
+    revision = published.instrument_revision
     assert revision is not None
     document = docx_of(
         exports.revision_docx(published, revision, selectors.signatures_on(revision))
@@ -192,7 +192,7 @@ def test_the_docx_of_a_published_statement_reads_back(published: Statement) -> N
 
 def test_the_docx_body_has_the_words_of_the_signed_text(published: Statement) -> None:
     """Read as a reader sees it, the body is word for word the signed text."""
-    revision = published.frozen_revision
+    revision = published.instrument_revision
     assert revision is not None
     document = docx_of(exports.revision_docx(published, revision, []))
     body = "\n\n".join(exports.statement_paragraphs_of(document))
@@ -213,11 +213,11 @@ def test_signatures_voided_by_a_return_to_drafting_are_not_listed(
     make_statement: StatementMaker, chair: User
 ) -> None:
     statement = make_statement(State.SIGN_ON)  # France has signed
-    revision = statement.frozen_revision
+    revision = statement.instrument_revision
     assert revision is not None
     assert [s.delegation.code for s in selectors.signatures_on(revision)] == ["FR"]
     statement = actions.return_to_drafting(chair, statement)
-    voided = list(Signature.objects.filter(revision=revision))
+    voided = list(Signature.objects.filter(instrument__revision=revision))
     document = docx_of(exports.revision_docx(statement, revision, voided))
     assert annex_of(document) == []
     assert "Not signed. No delegation has signed this revision." in [
@@ -227,7 +227,7 @@ def test_signatures_voided_by_a_return_to_drafting_are_not_listed(
 
 def test_a_text_in_sign_on_lists_who_signed_so_far(make_statement: StatementMaker) -> None:
     statement = make_statement(State.SIGN_ON)
-    revision = statement.frozen_revision
+    revision = statement.instrument_revision
     assert revision is not None
     document = docx_of(
         exports.revision_docx(statement, revision, selectors.signatures_on(revision))
@@ -239,13 +239,13 @@ def test_a_text_in_sign_on_lists_who_signed_so_far(make_statement: StatementMake
 
 
 def test_a_signature_given_after_publication_shows_its_date(published: Statement) -> None:
-    revision = published.frozen_revision
+    revision = published.instrument_revision
     assert revision is not None and published.published_at is not None
     signatures = selectors.signatures_on(revision)
     late = Signature(
         statement=published,
         delegation=delegation("GH"),
-        revision=revision,
+        instrument=published.instrument,
         content_hash=revision.content_hash,
         status=Signature.Status.SIGNED,
         given_at=published.published_at + timedelta(days=3),
@@ -285,7 +285,7 @@ def test_a_text_without_a_title_of_its_own_gets_the_statement_title(
 
 
 def test_the_pdf_opens_on_a4_with_text_signatories_and_hash(published: Statement) -> None:
-    revision = published.frozen_revision
+    revision = published.instrument_revision
     assert revision is not None
     content = exports.revision_pdf(published, revision, selectors.signatures_on(revision))
     assert content.startswith(b"%PDF-")
@@ -570,7 +570,7 @@ def test_downloads_cost_the_same_queries_for_3_or_30_signatures(
     anonymous = Client()
     for count in (3, 30):
         statement = signed_by(count)
-        revision = statement.frozen_revision
+        revision = statement.instrument_revision
         assert revision is not None and statement.slug is not None
         # the session and the person (their language, time zone and second factor), then
         # the statement, its pen-holders, the revision, its signatures

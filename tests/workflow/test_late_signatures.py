@@ -39,7 +39,7 @@ def test_a_chair_opens_late_signatures_and_a_member_signs_the_same_text(
     make_statement: StatementMaker, chair: User, other_signatory: User, coordinator: User
 ) -> None:
     statement = make_statement(State.PUBLISHED)
-    frozen = statement.frozen_revision
+    frozen = statement.instrument_revision
     assert frozen is not None
 
     opened = client_for(chair).post(reverse("workflow:open_late_signatures", args=[statement.pk]))
@@ -51,11 +51,11 @@ def test_a_chair_opens_late_signatures_and_a_member_signs_the_same_text(
     assert sign_late(client_for(other_signatory), statement).status_code == 302
     late = Signature.objects.get(statement=statement, delegation__code="KE")
     assert late.status == Signature.Status.SIGNED
-    assert late.revision_id == frozen.pk
+    assert late.instrument.revision_id == frozen.pk
     assert late.content_hash == frozen.content_hash
     assert late.is_late
     statement.refresh_from_db()
-    assert statement.frozen_revision_id == frozen.pk  # the text is the one published
+    assert statement.instrument_revision_id == frozen.pk  # the text is the one published
     assert statement.state == State.PUBLISHED
 
     page = public_page(statement)

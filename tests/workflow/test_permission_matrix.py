@@ -128,7 +128,7 @@ def snapshot(statement: Statement) -> tuple[Any, ...]:
     return (
         fresh.state,
         fresh.current_revision_id,
-        fresh.frozen_revision_id,
+        fresh.instrument_id,
         Revision.objects.filter(statement=statement).count(),
         sorted(
             Signature.objects.filter(statement=statement).values_list("delegation__code", "status")

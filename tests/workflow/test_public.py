@@ -16,7 +16,8 @@ from django.utils.text import slugify
 
 from delegations import actions as delegation_actions
 from delegations.models import Body, User
-from drafts.models import Revision, Statement
+from drafts.instrument import ORIGINAL, Part, instrument_hash
+from drafts.models import Instrument, Revision, Statement
 from drafts.text import content_hash, words_hash
 from tests.conftest import TEXT, StatementMaker, client_for, delegation, person, proof_for
 from workflow import actions
@@ -64,22 +65,30 @@ def publish_many(
         )
         for statement in statements
     )
-    for statement, revision in zip(statements, revisions, strict=True):
+    instruments = Instrument.objects.bulk_create(
+        Instrument(
+            statement=statement,
+            revision=revision,
+            content_hash=instrument_hash([Part(ORIGINAL, revision.content_hash)]),
+        )
+        for statement, revision in zip(statements, revisions, strict=True)
+    )
+    for statement, revision, instrument in zip(statements, revisions, instruments, strict=True):
         statement.current_revision = revision
-        statement.frozen_revision = revision
-    Statement.objects.bulk_update(statements, ["current_revision", "frozen_revision"])
+        statement.instrument = instrument
+    Statement.objects.bulk_update(statements, ["current_revision", "instrument"])
     delegations = [delegation(code) for code in signers]
     Signature.objects.bulk_create(
         Signature(
             statement=statement,
             delegation=signer,
-            revision=revision,
+            instrument=instrument,
             content_hash=content_hash(text),
             given_by=author,
             given_at=start + timedelta(days=n, hours=-1),
             changed_at=start + timedelta(days=n, hours=-1),
         )
-        for n, (statement, revision) in enumerate(zip(statements, revisions, strict=True))
+        for n, (statement, instrument) in enumerate(zip(statements, instruments, strict=True))
         for signer in delegations
     )
     return statements
@@ -249,7 +258,7 @@ def test_the_page_shows_the_text_the_signatories_and_the_hash(
     assert "Joint statement of 5 members of the coalition" in html
     korea_row = html[html.index("Republic of Korea") :].split("</li>")[0]
     assert f"{late.given_at:%-d %B %Y}" in korea_row and "after publication" in korea_row
-    frozen = statement.frozen_revision
+    frozen = statement.instrument_revision
     assert frozen is not None
     # The hash once, in full; not the internal revision number, which means nothing outside.
     assert f'data-testid="full-hash">{frozen.content_hash}<' in html

@@ -24,7 +24,7 @@ def test_the_record_of_a_published_statement_reads_in_french(
     make_statement: StatementMaker, chair: Any
 ) -> None:
     statement = make_statement(Statement.State.PUBLISHED)
-    frozen = statement.frozen_revision
+    frozen = statement.instrument_revision
     assert frozen is not None
     page = in_language(chair, "fr", reverse("workflow:record", args=[statement.pk]))
     assert f"Révision {frozen.number} figée, empreinte {frozen.content_hash}" in page

@@ -173,14 +173,14 @@ def test_texts_hashes_paragraphs_and_signatures_are_consistent() -> None:
         assert statement.current_revision is not None
         assert statement.current_revision.number == len(numbers)
         if statement.state in (State.SIGN_ON, State.PUBLISHED):
-            assert statement.frozen_revision == statement.current_revision
+            assert statement.instrument_revision == statement.current_revision
         if statement.state == State.PUBLISHED:
             assert statement.slug and statement.published_at
             signed = statement.signatures.filter(status=Signature.Status.SIGNED).count()
             assert signed >= statement.min_signatures
-        for signature in statement.signatures.select_related("given_by", "revision"):
-            assert signature.revision == statement.frozen_revision
-            assert signature.content_hash == signature.revision.content_hash
+        for signature in statement.signatures.select_related("given_by", "instrument__revision"):
+            assert signature.instrument.revision == statement.instrument_revision
+            assert signature.content_hash == signature.instrument.revision.content_hash
             assert signature.given_by.delegation_id == signature.delegation_id
             assert signature.given_by.role == User.Role.SIGNATORY
     for comment in Comment.objects.all():

@@ -70,7 +70,7 @@ def test_the_signed_text_is_found_word_for_word(published: Statement) -> None:
     assert "same words" not in html and "formatting differs" not in html
     assert f'href="/published/{published.slug}/"' in html
     assert "by 1 member of the coalition" in html
-    frozen = published.frozen_revision
+    frozen = published.instrument_revision
     assert frozen is not None
     assert f'data-testid="signed-hash">{frozen.content_hash}<' in html
     assert response.context["verdict"].exact
@@ -153,7 +153,7 @@ def test_a_word_document_with_headings_and_numbered_paragraphs_verifies(
 
 
 def test_the_word_document_accord_exports_verifies(published: Statement) -> None:
-    frozen = published.frozen_revision
+    frozen = published.instrument_revision
     assert frozen is not None
     signatures = selectors.signatures_of(published)
     exported = exports.revision_docx(published, frozen, signatures)

@@ -21,7 +21,7 @@ def test_statement_page_shows_text_state_revision_hash_and_history(
     make_statement: StatementMaker, pen_signatory: User
 ) -> None:
     statement = make_statement(Statement.State.SIGN_ON)
-    frozen = statement.frozen_revision
+    frozen = statement.instrument_revision
     assert frozen is not None
     page = client_for(pen_signatory).get(reverse("workflow:statement", args=[statement.pk]))
     html = page.content.decode()
@@ -241,7 +241,7 @@ def test_public_pages_show_signatories_in_collation_order(
     assert positions == sorted(positions)
     assert "Joint statement of 4 members of the coalition" in page
     statement.refresh_from_db()
-    frozen = statement.frozen_revision
+    frozen = statement.instrument_revision
     assert frozen is not None
     assert frozen.content_hash in page
 

@@ -49,9 +49,11 @@ from delegations.actions import advisory_network_group, coordination_unit_group
 from delegations.models import Body, Delegation, User, collation_key
 from delegations.un_member_states import UN_MEMBER_STATES
 from drafts import text as drafts_text
+from drafts.instrument import ORIGINAL, Part, instrument_hash
 from drafts.models import (
     Amendment,
     Comment,
+    Instrument,
     Paragraph,
     Revision,
     RevisionParagraph,
@@ -469,17 +471,28 @@ class Command(BaseCommand):
         with timer.phase("paragraphs"):
             paragraphs, wordings = self._write_paragraphs(plans, revisions)
         with timer.phase("statements"):
+            frozen = [
+                Instrument(
+                    statement=plan.statement,
+                    revision=made[-1],
+                    content_hash=instrument_hash([Part(ORIGINAL, made[-1].content_hash)]),
+                )
+                for plan, made in zip(plans, revisions, strict=True)
+                if plan.statement.state in (State.SIGN_ON, State.PUBLISHED)
+            ]
+            Instrument.objects.bulk_create(frozen)
+            self._instruments = {instrument.statement_id: instrument for instrument in frozen}
             for plan, made in zip(plans, revisions, strict=True):
                 statement = plan.statement
                 statement.current_revision = made[-1]
                 if statement.state in (State.SIGN_ON, State.PUBLISHED):
-                    statement.frozen_revision = made[-1]
+                    statement.instrument = self._instruments[statement.pk]
                     if statement.state == State.PUBLISHED and hasattr(statement, "words_hash"):
                         # Set at publication, where the text layer can say it.
                         words = getattr(drafts_text, "words_hash", None)
                         if words is not None:
                             statement.words_hash = words(made[-1].text)
-            fields = ["current_revision", "frozen_revision"]
+            fields = ["current_revision", "instrument"]
             if any(f.name == "words_hash" for f in Statement._meta.get_fields()):
                 fields.append("words_hash")
             Statement.objects.bulk_update([plan.statement for plan in plans], fields)
@@ -803,7 +816,7 @@ class Command(BaseCommand):
                     Signature(
                         statement=plan.statement,
                         delegation_id=delegation,
-                        revision=frozen,
+                        instrument=self._instruments[plan.statement.pk],
                         content_hash=frozen.content_hash,
                         status=status,
                         given_by_id=signatory,
