@@ -4,7 +4,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
     dependencies = [
         ("drafts", "0010_instrument"),
-        ("workflow", "0005_signature_instrument"),
+        ("workflow", "0006_signature_instrument_required"),
     ]
 
     operations = [

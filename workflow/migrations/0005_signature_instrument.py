@@ -52,27 +52,4 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(bind_signatures, migrations.RunPython.noop),
-        migrations.AlterField(
-            model_name="signature",
-            name="instrument",
-            field=models.ForeignKey(
-                help_text="What the delegation committed to.",
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="signatures",
-                to="drafts.instrument",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="signature",
-            name="content_hash",
-            field=models.CharField(
-                help_text="SHA-256 of the instrument's original text, as signed.",
-                max_length=64,
-                verbose_name="hash of the signed text",
-            ),
-        ),
-        migrations.RemoveField(
-            model_name="signature",
-            name="revision",
-        ),
     ]
