@@ -58,7 +58,7 @@ class Error(serializers.Serializer[Any]):
 
 def error_responses(*statuses: int) -> dict[int, Any]:
     """The error responses of an operation, for its schema."""
-    return {status: Error for status in statuses}
+    return dict.fromkeys(statuses, Error)
 
 
 def _body(code: str, detail: str, **more: Any) -> dict[str, Any]:

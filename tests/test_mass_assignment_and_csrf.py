@@ -247,9 +247,8 @@ def test_the_api_refuses_extra_fields_and_saves_nothing(
     here = world("consultation")
     forged = extra(cast["pen_signatory"])
     problems = []
-    for name, (role, method, url, body) in api_writes(here).items():
-        if name == "create":
-            body = {**body, "body": plenary.pk}
+    for name, (role, method, url, written) in api_writes(here).items():
+        body = {**written, "body": plenary.pk} if name == "create" else written
         client = api_client_for(cast[role])
         with transaction.atomic():
             valid = getattr(client, method)(url, body, format="json")

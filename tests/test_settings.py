@@ -108,9 +108,7 @@ def test_pages_carry_a_content_security_policy_without_inline_script(client: obj
 
     assert isinstance(client, Client)
     policy = client.get("/accounts/login/")["Content-Security-Policy"]
-    directives = dict(
-        (part.split()[0], part.split()[1:]) for part in policy.split(";") if part.strip()
-    )
+    directives = {part.split()[0]: part.split()[1:] for part in policy.split(";") if part.strip()}
     assert directives["default-src"] == ["'self'"]
     assert directives["script-src"][0] == "'self'"
     assert all(source.startswith("'nonce-") for source in directives["script-src"][1:])

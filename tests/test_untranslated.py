@@ -229,10 +229,10 @@ def pages(
     ]
     for statement in (drafting, consulting, signing, published):
         state = statement.state
-        for reader in (pen_delegate, other_signatory, adviser, chair, coordinator):
-            found.append(
-                Page(f"{state} as {reader.role}", reader, on(statement, "workflow:statement"))
-            )
+        found.extend(
+            Page(f"{state} as {reader.role}", reader, on(statement, "workflow:statement"))
+            for reader in (pen_delegate, other_signatory, adviser, chair, coordinator)
+        )
         found += [
             Page(f"{state} edit", pen_delegate, on(statement, "drafts:edit")),
             Page(f"{state} history", chair, on(statement, "drafts:history")),

@@ -1,14 +1,17 @@
 """Every action that moves a statement through its life, or answers its sign-on.
 
-Each one: lock the statement's row, check the predicate (``PermissionDenied`` → 403), check
-the state and the guards (``Conflict`` → 409), run the django-fsm transition, save, append the
-audit entry and re-grant the object permissions the new state calls for — all in one
-transaction, so a refusal changes nothing.
+The steps of the life run through one runner (``_run``): lock the statement's row, ask the
+policy (``workflow.policy``: 404, 403 or 409 with a message a person can act on), move it
+(the step's own checks, what it does besides, its django-fsm transition), save, re-grant the
+object permissions the new state calls for and append the audit entry — all in one
+transaction, so a refusal changes nothing — then, on commit, announce it to the open pages and
+tell the people concerned. A step states only what is its own (``Moved``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from audit.actions import record
 from core.errors import Conflict
+from core.policy import Decision
 from delegations import two_factor
 from delegations.actions import delegation_of
 from delegations.models import Body, Delegation, User
@@ -141,63 +145,81 @@ def create_statement(
     return statement
 
 
+@dataclass
+class Moved:
+    """What a step did to the statement, for the runner to save, record and tell: the fields
+    it changed, the note on the record, and who is told what."""
+
+    fields: list[str]
+    told: Kind
+    audience: list[Q]
+    line: Detail | None = None
+    note: str = ""
+
+
+def _run(
+    step: str,
+    actor: Any,
+    statement: Statement,
+    decision: Callable[[Statement], Decision],
+    move: Callable[[Statement], Moved],
+) -> Statement:
+    """Every step of the statement's life, the same way: lock the statement, ask the policy,
+    ``move`` it (the step's own checks, what it does besides, and its django-fsm transition),
+    save, re-grant and record it; on commit, announce it to the pages open on it and tell the
+    people concerned. Inside the caller's transaction."""
+    statement = _lock(statement)
+    decision(statement).enforce()
+    before = {"state": statement.state}
+    moved = move(statement)
+    _save_transition(actor, statement, step, before, moved.fields, note=moved.note)
+    announce(statement, change=step, actor=actor, state_changed=True)
+    _tell(moved.told, actor, statement, audience.people(*moved.audience), moved.line)
+    return statement
+
+
+def _may(step: str, actor: Any) -> Callable[[Statement], Decision]:
+    return lambda statement: policy.may_take(step, actor, statement)
+
+
 @transaction.atomic
 def open_consultation(
     actor: Any, statement: Statement, *, deadline: datetime | None, advisers_invited: bool = False
 ) -> Statement:
     """Open the draft to every member delegation (and the advisory network if invited)."""
-    statement = _lock(statement)
-    policy.may_take("open_consultation", actor, statement).enforce()
-    _require_future(deadline, "consultation")
-    before = {"state": statement.state}
-    statement.open_consultation(deadline=deadline, advisers_invited=advisers_invited)
-    _save_transition(
-        actor,
-        statement,
-        "open_consultation",
-        before,
-        ["consultation_deadline", "advisers_invited"],
-    )
-    announce(statement, change="open_consultation", actor=actor, state_changed=True)
-    _tell(
-        notices.CONSULTATION_OPENED,
-        actor,
-        statement,
-        audience.people(
-            audience.members(), audience.chairs(statement), audience.advisers(statement)
-        ),
-        detail(DetailCode.CLOSES, deadline=deadline) if deadline else None,
-    )
-    return statement
+
+    def move(statement: Statement) -> Moved:
+        _require_future(deadline, "consultation")
+        statement.open_consultation(deadline=deadline, advisers_invited=advisers_invited)
+        return Moved(
+            ["consultation_deadline", "advisers_invited"],
+            notices.CONSULTATION_OPENED,
+            [audience.members(), audience.chairs(statement), audience.advisers(statement)],
+            detail(DetailCode.CLOSES, deadline=deadline) if deadline else None,
+        )
+
+    return _run("open_consultation", actor, statement, _may("open_consultation", actor), move)
 
 
 @transaction.atomic
 def open_sign_on(actor: Any, statement: Statement, *, deadline: datetime) -> Statement:
-    """Freeze the current revision and invite every member delegation to sign it."""
-    statement = _lock(statement)
-    policy.may_take("open_sign_on", actor, statement).enforce()
-    _require_future(deadline, "sign-on")
-    before = {"state": statement.state}
-    instrument = Instrument.freeze(statement)
-    statement.open_sign_on(deadline=deadline, instrument=instrument)
-    frozen = instrument.revision
-    _save_transition(
-        actor,
-        statement,
-        "open_sign_on",
-        before,
-        ["sign_on_deadline", "instrument_id"],
-        note=f"Revision {frozen.number} frozen, hash {frozen.content_hash}",
-    )
-    announce(statement, change="open_sign_on", actor=actor, state_changed=True)
-    _tell(
-        notices.SIGN_ON_OPENED,
-        actor,
-        statement,
-        audience.people(audience.members(), audience.chairs(statement)),
-        detail(DetailCode.CLOSES, deadline=deadline),
-    )
-    return statement
+    """Freeze the current text into the signed instrument and invite every member delegation
+    to sign it."""
+
+    def move(statement: Statement) -> Moved:
+        _require_future(deadline, "sign-on")
+        instrument = Instrument.freeze(statement)
+        statement.open_sign_on(deadline=deadline, instrument=instrument)
+        frozen = instrument.revision
+        return Moved(
+            ["sign_on_deadline", "instrument_id"],
+            notices.SIGN_ON_OPENED,
+            [audience.members(), audience.chairs(statement)],
+            detail(DetailCode.CLOSES, deadline=deadline),
+            note=f"Revision {frozen.number} frozen, hash {frozen.content_hash}",
+        )
+
+    return _run("open_sign_on", actor, statement, _may("open_sign_on", actor), move)
 
 
 def _void_signatures(statement: Statement) -> list[int]:
@@ -211,30 +233,19 @@ def _void_signatures(statement: Statement) -> list[int]:
 @transaction.atomic
 def return_to_drafting(actor: Any, statement: Statement) -> Statement:
     """Send the statement back to its pen-holders; any signatures become void (kept on record)."""
-    statement = _lock(statement)
-    policy.may_take("return_to_drafting", actor, statement).enforce()
-    before = {"state": statement.state}
-    statement.return_to_drafting()
-    voided = _void_signatures(statement)
-    _save_transition(
-        actor,
-        statement,
-        "return_to_drafting",
-        before,
-        ["instrument_id", "sign_on_deadline", "consultation_deadline"],
-        note=f"{len(voided)} signature(s) made void" if voided else "",
-    )
-    announce(statement, change="return_to_drafting", actor=actor, state_changed=True)
-    _tell(
-        notices.RETURNED_TO_DRAFTING,
-        actor,
-        statement,
-        audience.people(
-            audience.pen_holders(statement), audience.chairs(statement), Q(pk__in=voided)
-        ),
-        detail(DetailCode.SIGNATURES_VOID, count=len(voided)) if voided else None,
-    )
-    return statement
+
+    def move(statement: Statement) -> Moved:
+        statement.return_to_drafting()
+        voided = _void_signatures(statement)
+        return Moved(
+            ["instrument_id", "sign_on_deadline", "consultation_deadline"],
+            notices.RETURNED_TO_DRAFTING,
+            [audience.pen_holders(statement), audience.chairs(statement), Q(pk__in=voided)],
+            detail(DetailCode.SIGNATURES_VOID, count=len(voided)) if voided else None,
+            note=f"{len(voided)} signature(s) made void" if voided else "",
+        )
+
+    return _run("return_to_drafting", actor, statement, _may("return_to_drafting", actor), move)
 
 
 def public_slug(title: str, published_at: datetime) -> str:
@@ -252,77 +263,58 @@ def public_slug(title: str, published_at: datetime) -> str:
 @transaction.atomic
 def publish(actor: Any, statement: Statement) -> Statement:
     """Publish the signed text with its signatories. Needs the statement's minimum signatures."""
-    statement = _lock(statement)
-    policy.may_publish(actor, statement).enforce()
-    signed = policy.signed_count(statement)
-    # Signatures of delegations that left while sign-on was open stay on the record, void:
-    # the statement is published in its members' names (policy.counts).
-    lapsed = Signature.objects.filter(
-        statement=statement, status=Signature.Status.SIGNED, delegation__is_member=False
-    )
-    left = list(lapsed.values_list("delegation__code", flat=True))
-    if left:
-        lapsed.update(status=Signature.Status.VOID, changed_at=timezone.now())
-        record(
-            actor,
-            "workflow.void_signatures_of_former_members",
-            statement,
-            after={"delegations": left},
-            delegation=delegation_of(actor),
+
+    def move(statement: Statement) -> Moved:
+        signed = policy.signed_count(statement)
+        # Signatures of delegations that left while sign-on was open stay on the record,
+        # void: the statement is published in its members' names (policy.counts).
+        lapsed = Signature.objects.filter(
+            statement=statement, status=Signature.Status.SIGNED, delegation__is_member=False
         )
-    before = {"state": statement.state}
-    now = timezone.now()
-    statement.publish(at=now, slug=public_slug(statement.title, now))
-    _save_transition(
-        actor,
-        statement,
-        "publish",
-        before,
-        ["published_at", "slug", "words_hash"],
-        note=f"{signed} signatories",
-    )
-    announce(statement, change="publish", actor=actor, state_changed=True)
-    _tell(
-        notices.PUBLISHED,
-        actor,
-        statement,
-        audience.people(audience.members(), audience.chairs(statement)),
-        detail(DetailCode.SIGNATORIES, count=signed),
-    )
-    return statement
+        left = list(lapsed.values_list("delegation__code", flat=True))
+        if left:
+            lapsed.update(status=Signature.Status.VOID, changed_at=timezone.now())
+            record(
+                actor,
+                "workflow.void_signatures_of_former_members",
+                statement,
+                after={"delegations": left},
+                delegation=delegation_of(actor),
+            )
+        now = timezone.now()
+        statement.publish(at=now, slug=public_slug(statement.title, now))
+        return Moved(
+            ["published_at", "slug", "words_hash"],
+            notices.PUBLISHED,
+            [audience.members(), audience.chairs(statement)],
+            detail(DetailCode.SIGNATORIES, count=signed),
+            note=f"{signed} signatories",
+        )
+
+    return _run("publish", actor, statement, lambda s: policy.may_publish(actor, s), move)
 
 
 @transaction.atomic
 def withdraw(actor: Any, statement: Statement, *, reason: str) -> Statement:
     """Abandon the statement, keeping it and the reason on the record."""
-    statement = _lock(statement)
-    policy.may_take("withdraw", actor, statement).enforce()
-    if not reason.strip():
-        raise Conflict(_("Give the reason for withdrawing the statement."))
-    before = {"state": statement.state}
-    had_left_drafting = statement.state != State.DRAFT
-    statement.withdraw(reason=reason.strip())
-    voided = _void_signatures(statement)
-    _save_transition(
-        actor,
-        statement,
-        "withdraw",
-        before,
-        ["withdrawal_reason"],
-        note=f"{len(voided)} signature(s) made void" if voided else "",
-    )
-    told = [audience.pen_holders(statement), audience.chairs(statement)]
-    if had_left_drafting:
-        told.append(audience.members())
-    announce(statement, change="withdraw", actor=actor, state_changed=True)
-    _tell(
-        notices.WITHDRAWN,
-        actor,
-        statement,
-        audience.people(*told),
-        detail(DetailCode.REASON, reason=statement.withdrawal_reason),
-    )
-    return statement
+
+    def move(statement: Statement) -> Moved:
+        if not reason.strip():
+            raise Conflict(_("Give the reason for withdrawing the statement."))
+        told = [audience.pen_holders(statement), audience.chairs(statement)]
+        if statement.state != State.DRAFT:
+            told.append(audience.members())
+        statement.withdraw(reason=reason.strip())
+        voided = _void_signatures(statement)
+        return Moved(
+            ["withdrawal_reason"],
+            notices.WITHDRAWN,
+            told,
+            detail(DetailCode.REASON, reason=statement.withdrawal_reason),
+            note=f"{len(voided)} signature(s) made void" if voided else "",
+        )
+
+    return _run("withdraw", actor, statement, _may("withdraw", actor), move)
 
 
 # --- sign-on ---------------------------------------------------------------------------------

@@ -111,14 +111,13 @@ def choose_people(count: int, *, two_factor: bool) -> list[dict[str, Any]]:
         .select_related("current_revision")
         .order_by("pk")
     )
-    first_paragraph = {
-        revision: key
-        for revision, key in RevisionParagraph.objects.filter(
+    first_paragraph = dict(
+        RevisionParagraph.objects.filter(
             revision__in=[s.current_revision_id for s in consultations]
         )
         .order_by("revision", "-position")
         .values_list("revision", "paragraph__key")
-    }
+    )
     targets = [
         (s.pk, first_paragraph[s.current_revision_id], s.current_revision.number)
         for s in consultations

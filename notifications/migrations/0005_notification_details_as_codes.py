@@ -85,8 +85,10 @@ def utc_moment(text):
     """ "3 Dec 2026 17:00" (UTC, as the actions wrote it) as ISO 8601."""
     day, month, year, time = text.split()
     hour, minute = time.split(":")
-    moment = datetime(int(year), MONTHS.index(month) + 1, int(day), int(hour), int(minute))
-    return moment.replace(tzinfo=UTC).isoformat()
+    moment = datetime(
+        int(year), MONTHS.index(month) + 1, int(day), int(hour), int(minute), tzinfo=UTC
+    )
+    return moment.isoformat()
 
 
 def read_line(event, line):
