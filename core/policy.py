@@ -37,15 +37,16 @@ class Decision:
     def __bool__(self) -> bool:
         return self.allowed
 
-    def enforce(self) -> None:
-        """Raise what the refusal means (``Http404``, ``PermissionDenied``, ``Conflict``)."""
+    def enforce(self, conflict: type[Conflict] = Conflict) -> None:
+        """Raise what the refusal means (``Http404``, ``PermissionDenied``, or ``conflict``,
+        an app's own kind of ``Conflict``, for the state)."""
         if self.allowed:
             return
         if self.refusal is Refusal.NOT_VISIBLE:
             raise Http404(self.message)
         if self.refusal is Refusal.FORBIDDEN:
             raise PermissionDenied(self.message)
-        raise Conflict(self.message, code=self.code)
+        raise conflict(self.message, code=self.code)
 
 
 ALLOWED = Decision(True)

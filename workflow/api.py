@@ -28,7 +28,7 @@ from core.api import error_responses
 from delegations import two_factor
 from delegations.models import ApiToken, Body, Delegation
 from drafts import actions as drafts_actions
-from drafts import permissions as drafts_permissions
+from drafts import policy as drafts_policy
 from drafts.api import DelegationRef, StrictSerializer
 from drafts.forms import clean_statement_text
 from drafts.models import REASON_MAX_LENGTH, Statement
@@ -109,15 +109,7 @@ def _detail(request: Request, statement: Statement, checker: Any) -> dict[str, A
     delegation_id = getattr(user, "delegation_id", None)
     response = next((s for s in signatures if s.delegation_id == delegation_id), None)
     offered = selectors.available_actions(user, statement, response, checker)
-    if statement.state in drafts_actions.COMMENTS_OPEN_IN and drafts_permissions.can_comment(
-        user, statement, checker
-    ):
-        offered.add("comment")
-    if statement.state == State.CONSULTATION:
-        if drafts_permissions.can_propose_amendment(user, statement, checker):
-            offered.add("propose_amendment")
-        if drafts_permissions.can_decide_amendment(user, statement, checker):
-            offered.add("decide_amendments")
+    offered |= drafts_policy.offers(user, statement, checker)
     statement.signed_count = sum(  # type: ignore[attr-defined]
         1 for s in signatures if s.status == Signature.Status.SIGNED
     )

@@ -27,8 +27,6 @@ from django_stubs_ext import StrOrPromise
 from guardian.core import ObjectPermissionChecker
 
 from delegations import two_factor
-from drafts import actions as drafts_actions
-from drafts import permissions as drafts_permissions
 from drafts import policy as drafts_policy
 from drafts import selectors as drafts_selectors
 from drafts.models import Amendment, Revision, Statement
@@ -157,8 +155,7 @@ def _discussion_context(
         status=wanted.get("comments") or "all",
         speaker=wanted.get("delegation") or "",
     )
-    comments_open = statement.state in drafts_actions.COMMENTS_OPEN_IN
-    in_consultation = statement.state == State.CONSULTATION
+    offered = drafts_policy.offers(user, statement, checker)
     for thread in discussion.threads():
         resolved = thread.comment.is_resolved
         thread.may_resolve = not resolved and bool(
@@ -173,11 +170,9 @@ def _discussion_context(
         "filtered": bool(
             wanted.get("comments") not in (None, "", "all") or wanted.get("delegation")
         ),
-        "may_comment": comments_open and drafts_permissions.can_comment(user, statement, checker),
-        "may_propose": in_consultation
-        and drafts_permissions.can_propose_amendment(user, statement, checker),
-        "may_decide": in_consultation
-        and drafts_permissions.can_decide_amendment(user, statement, checker),
+        "may_comment": "comment" in offered,
+        "may_propose": "propose_amendment" in offered,
+        "may_decide": "decide_amendments" in offered,
         "kinds": Amendment.Kind.choices,
     }
 

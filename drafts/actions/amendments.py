@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,8 +12,8 @@ from guardian.core import ObjectPermissionChecker
 
 from audit.actions import record
 from delegations.actions import delegation_of
-from drafts import audience, notices, permissions
-from drafts.actions.common import lock, state_label, statement_link, wordings, written
+from drafts import audience, notices, policy
+from drafts.actions.common import lock, statement_link, wordings, written
 from drafts.actions.revisions import new_revision, rebase_amendments, tell_of_revision
 from drafts.amending import applied, carry_over
 from drafts.errors import (
@@ -157,35 +156,18 @@ def require_proposing(
     actor: Any, statement: Statement, checker: ObjectPermissionChecker | None = None
 ) -> None:
     """Raise what ``propose_amendment`` raises when the person may not propose (now):
-    ``PermissionDenied``, or ``AmendmentsClosed`` outside consultation."""
-    if not permissions.can_propose_amendment(actor, statement, checker):
-        raise PermissionDenied(
-            _("Only delegates and signatories of member delegations propose amendments.")
-        )
-    if statement.state != State.CONSULTATION:
-        raise AmendmentsClosed(
-            _("Amendments are proposed during consultation; this statement is in %(state_label)s.")
-            % {"state_label": state_label(statement)}
-        )
+    ``PermissionDenied``, or ``AmendmentsClosed`` outside consultation
+    (``drafts.policy.may_propose``)."""
+    policy.may_propose(actor, statement, checker).enforce(AmendmentsClosed)
 
 
 def require_deciding(
     actor: Any, statement: Statement, checker: ObjectPermissionChecker | None = None
 ) -> None:
     """Raise what ``accept_amendment`` and ``reject_amendment`` raise when the person may not
-    decide (now): ``PermissionDenied``, or ``AmendmentsClosed`` outside consultation."""
-    if not permissions.can_decide_amendment(actor, statement, checker):
-        raise PermissionDenied(
-            _("Only delegates of the pen-holding delegations accept or reject amendments.")
-        )
-    if statement.state != State.CONSULTATION:
-        raise AmendmentsClosed(
-            _(
-                "Amendments are accepted or rejected during consultation; this statement is in "
-                "%(state_label)s."
-            )
-            % {"state_label": state_label(statement)}
-        )
+    decide (now): ``PermissionDenied``, or ``AmendmentsClosed`` outside consultation
+    (``drafts.policy.may_decide``)."""
+    policy.may_decide(actor, statement, checker).enforce(AmendmentsClosed)
 
 
 def _still_open(amendment: Amendment) -> Amendment:

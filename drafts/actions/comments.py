@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -14,8 +13,8 @@ from guardian.core import ObjectPermissionChecker
 from audit.actions import record
 from core.policy import Refusal
 from delegations.actions import delegation_of
-from drafts import audience, notices, permissions, policy
-from drafts.actions.common import lock, state_label, statement_link, wordings, written
+from drafts import audience, notices, policy
+from drafts.actions.common import lock, statement_link, wordings, written
 from drafts.errors import CommentsClosed, InvalidComment, ThreadResolved
 from drafts.live import announce
 from drafts.models import (
@@ -27,7 +26,6 @@ from drafts.models import (
     RevisionParagraph,
     Statement,
 )
-from drafts.policy import COMMENTS_OPEN_IN
 from drafts.text import plain_text
 from notifications.actions import notify
 from notifications.wording import DetailCode, detail
@@ -39,30 +37,9 @@ def require_commenting(
     actor: Any, statement: Statement, checker: ObjectPermissionChecker | None = None
 ) -> None:
     """Raise what ``comment_on_paragraph`` raises when the person may not comment (now):
-    ``CommentsClosed`` once sign-on has opened, for everyone; else ``PermissionDenied``."""
-    if statement.state not in COMMENTS_OPEN_IN:
-        raise CommentsClosed(
-            _(
-                "This statement is in %(state_label)s: comments are taken during drafting and "
-                "consultation only. Its threads stay here to read."
-            )
-            % {"state_label": state_label(statement)}
-        )
-    if not permissions.can_comment(actor, statement, checker):
-        if statement.state == State.DRAFT:
-            raise PermissionDenied(
-                _("While it is a draft, only the pen-holding delegations comment.")
-            )
-        if statement.advisers_invited:
-            raise PermissionDenied(
-                _(
-                    "Only delegates and signatories of member delegations, and the advisory "
-                    "network, comment on a consultation."
-                )
-            )
-        raise PermissionDenied(
-            _("Only delegates and signatories of member delegations comment on a consultation.")
-        )
+    ``CommentsClosed`` once sign-on has opened, for everyone; else ``PermissionDenied``
+    (``drafts.policy.may_comment``)."""
+    policy.may_comment(actor, statement, checker).enforce(CommentsClosed)
 
 
 @transaction.atomic
