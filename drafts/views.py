@@ -16,7 +16,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -82,7 +81,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         form.add_error("text", str(invalid))
         return _edit_page(request, form, context, status=400)
     messages.success(request, _saved_message(revision, base, current))
-    return redirect("workflow:statement", pk=statement.pk)
+    return redirect(statement)
 
 
 def _saved_message(revision: Revision, base: Revision, current: Revision | None) -> str:
@@ -279,7 +278,7 @@ def merge_preview(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 def _on_statement_page(statement: Statement, anchor: str) -> HttpResponse:
-    return redirect(f"{reverse('workflow:statement', args=[statement.pk])}#{anchor}")
+    return redirect(f"{statement.get_absolute_url()}#{anchor}")
 
 
 def _paragraph_page(

@@ -17,7 +17,6 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -103,7 +102,7 @@ def _tell(
         actor=actor,
         subject=statement,
         recipients=recipients,
-        link=reverse("workflow:statement", args=[statement.pk]),
+        link=statement.get_absolute_url(),
         detail=line,
     )
 

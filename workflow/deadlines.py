@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from delegations.models import User
@@ -78,7 +77,7 @@ def _tell(event: kinds.Kind, statement: Statement, recipients: list[User], line:
             actor=None,
             subject=statement,
             recipients=recipients,
-            link=reverse("workflow:statement", args=[statement.pk]),
+            link=statement.get_absolute_url(),
             detail=line,
         )
 

@@ -266,7 +266,7 @@ def statement_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         statement = actions.create_statement(request.user, **form.cleaned_data)
         messages.success(request, _("Statement created in draft."))
-        return redirect("workflow:statement", pk=statement.pk)
+        return redirect(statement)
     status = 400 if request.method == "POST" else 200
     return render(request, "workflow/statement_form.html", {"form": form}, status=status)
 
@@ -379,7 +379,7 @@ def act(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         )
         return render(request, "workflow/statement.html", context, status=403)
     messages.success(request, action.done)
-    return redirect("workflow:statement", pk=statement.pk)
+    return redirect(statement)
 
 
 # How many published statements a page of the public list shows.

@@ -3,7 +3,6 @@ linking to a paragraph, and checking what a person wrote."""
 
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from drafts.errors import InvalidAmendment, InvalidComment, ParagraphGone
@@ -25,7 +24,7 @@ def state_label(statement: Statement) -> str:
 
 
 def statement_link(statement: Statement, anchor: str) -> str:
-    return f"{reverse('workflow:statement', args=[statement.pk])}#{anchor}"
+    return f"{statement.get_absolute_url()}#{anchor}"
 
 
 def written(
