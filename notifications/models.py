@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from delegations.names import recorded_name
 from notifications.kinds import label_of
-from notifications.wording import DetailCode, as_recipient, detail_html, detail_text
+from notifications.wording import as_recipient, detail_html, detail_text
 
 
 class Delivery(models.TextChoices):
@@ -73,7 +73,8 @@ class Notification(models.Model):
     subject_title = models.CharField(max_length=300)
     link = models.CharField(max_length=300)
     # The line under it, worded when read (notifications.wording): a code and its values.
-    detail_code = models.CharField(max_length=40, choices=DetailCode.choices, blank=True)
+    # A DetailCode, or a line another app declares (notifications.wording.register_line).
+    detail_code = models.CharField(max_length=40, blank=True)
     detail_args = models.JSONField(default=dict, blank=True)
     detail = models.CharField(
         max_length=300,

@@ -7,11 +7,12 @@ from collections.abc import Iterator
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 from delegations.models import User
 from drafts import notices as drafts_notices
-from notifications import kinds
+from notifications import kinds, wording
 from notifications.actions import notify, set_preferences
 from notifications.models import Delivery, Notification
 from notifications.preferences import deliveries
@@ -71,3 +72,36 @@ def test_two_kinds_cannot_share_a_code_and_no_choice_names_an_unknown_kind(
         kinds.register(kinds.Kind("sign_on_opened", gettext_lazy("Something else")))
     with pytest.raises(ValueError, match="no_such_kind"):
         set_preferences(pen_delegate, choices={"no_such_kind": Delivery.NONE}, daily_digest=False)
+
+
+def objection(line: wording.Wording) -> str:
+    return line.say(
+        "%(delegation)s objected: %(words)s", delegation=line.delegation(), words=line.args["words"]
+    )
+
+
+def test_an_app_declares_a_new_detail_line_and_it_is_worded_when_read(
+    declared: kinds.Kind,
+    make_statement: StatementMaker,
+    chair: User,
+    other_signatory: User,
+) -> None:
+    wording.register_line("objection", objection)
+    try:
+        statement = make_statement("sign_on")
+        (row,) = notify(
+            declared,
+            actor=other_signatory,
+            subject=statement,
+            recipients=[chair],
+            link="/",
+            detail=wording.detail("objection", delegation="Germany", words="<b>Not this</b>"),
+        )
+        stored = Notification.objects.get(pk=row.pk)
+        with translation.override("es"):
+            assert stored.detail_line() == "Alemania objected: <b>Not this</b>"
+            assert stored.detail_line_html() == "Alemania objected: &lt;b&gt;Not this&lt;/b&gt;"
+        with pytest.raises(ValueError, match="closes"):
+            wording.register_line("closes", objection)
+    finally:
+        wording._LINES.pop("objection", None)
