@@ -67,6 +67,14 @@ def delegation_of(actor: Any) -> str:
     return delegation.name if delegation is not None else ""
 
 
+def acting_delegation(actor: User) -> Delegation:
+    """The delegation ``actor`` acts for, once a policy has allowed what only a member's
+    people may do; ``PermissionDenied`` for someone who acts for none."""
+    if actor.delegation_id is None or actor.delegation is None:
+        raise PermissionDenied(_("Only the people of a delegation may do this."))
+    return actor.delegation
+
+
 def _person_facts(person: User) -> dict[str, Any]:
     return {
         "email": person.email,

@@ -8,12 +8,13 @@ change once written.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
+from delegations.models import User
 from drafts import actions
 from drafts.models import Revision, Statement
 
@@ -79,7 +80,7 @@ class StatementAdmin(admin.ModelAdmin[Statement]):
     def save_model(self, request: HttpRequest, obj: Statement, form: Any, change: bool) -> None:
         stored = Statement.objects.get(pk=obj.pk)
         actions.change_details(
-            request.user,
+            cast(User, request.user),  # the admin's people are logged in
             stored,
             title=form.cleaned_data.get("title", stored.title),
             min_signatures=form.cleaned_data.get("min_signatures", stored.min_signatures),

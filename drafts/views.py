@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import Conflict, InvalidInput
+from delegations.requests import SignedInRequest
 from drafts import actions, diff, permissions, selectors
 from drafts.errors import (
     EditingClosed,
@@ -36,7 +37,7 @@ from drafts.models import Revision, Statement
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: SignedInRequest, pk: int) -> HttpResponse:
     checker = permissions.checker_for(request.user)
     statement = selectors.statement_for(request.user, pk, checker)
     if not permissions.can_edit(request.user, statement, checker):
@@ -298,7 +299,7 @@ def _refused(form: forms.Form, refusal: Conflict | InvalidInput) -> int:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def comment(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+def comment(request: SignedInRequest, pk: int, key: str) -> HttpResponse:
     """Open a thread on one paragraph."""
     checker = permissions.checker_for(request.user)
     statement = selectors.statement_for(request.user, pk, checker)
@@ -332,7 +333,7 @@ def comment(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def reply(request: HttpRequest, pk: int, comment_id: int) -> HttpResponse:
+def reply(request: SignedInRequest, pk: int, comment_id: int) -> HttpResponse:
     """Reply in a comment's thread."""
     checker = permissions.checker_for(request.user)
     statement = selectors.statement_for(request.user, pk, checker)
@@ -360,7 +361,7 @@ def reply(request: HttpRequest, pk: int, comment_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def resolve_comment(request: HttpRequest, pk: int, comment_id: int) -> HttpResponse:
+def resolve_comment(request: SignedInRequest, pk: int, comment_id: int) -> HttpResponse:
     statement = selectors.statement_for(request.user, pk)
     thread = actions.resolve_comment(request.user, selectors.comment_for(statement, comment_id))
     messages.success(request, _("The thread is resolved."))
@@ -369,7 +370,7 @@ def resolve_comment(request: HttpRequest, pk: int, comment_id: int) -> HttpRespo
 
 @login_required
 @require_POST
-def reopen_comment(request: HttpRequest, pk: int, comment_id: int) -> HttpResponse:
+def reopen_comment(request: SignedInRequest, pk: int, comment_id: int) -> HttpResponse:
     statement = selectors.statement_for(request.user, pk)
     thread = actions.reopen_comment(request.user, selectors.comment_for(statement, comment_id))
     messages.success(request, _("The thread is open again."))
@@ -378,7 +379,7 @@ def reopen_comment(request: HttpRequest, pk: int, comment_id: int) -> HttpRespon
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def propose_amendment(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+def propose_amendment(request: SignedInRequest, pk: int, key: str) -> HttpResponse:
     """Propose to replace a paragraph, insert one after it, or delete it."""
     checker = permissions.checker_for(request.user)
     statement = selectors.statement_for(request.user, pk, checker)
@@ -415,7 +416,7 @@ def propose_amendment(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def accept_amendment(request: HttpRequest, pk: int, amendment_id: int) -> HttpResponse:
+def accept_amendment(request: SignedInRequest, pk: int, amendment_id: int) -> HttpResponse:
     statement = selectors.statement_for(request.user, pk)
     amendment = selectors.amendment_for(statement, amendment_id)
     revision = actions.accept_amendment(request.user, amendment)
@@ -429,7 +430,7 @@ def accept_amendment(request: HttpRequest, pk: int, amendment_id: int) -> HttpRe
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def reject_amendment(request: HttpRequest, pk: int, amendment_id: int) -> HttpResponse:
+def reject_amendment(request: SignedInRequest, pk: int, amendment_id: int) -> HttpResponse:
     checker = permissions.checker_for(request.user)
     statement = selectors.statement_for(request.user, pk, checker)
     amendment = selectors.amendment_for(statement, amendment_id)

@@ -25,7 +25,7 @@ from audit.actions import record
 from core.errors import Conflict
 from core.policy import Decision
 from delegations import two_factor
-from delegations.actions import delegation_of
+from delegations.actions import acting_delegation, delegation_of
 from delegations.models import Body, Delegation, User
 from drafts import actions as drafts_actions
 from drafts import audience
@@ -50,7 +50,7 @@ def _lock(statement: Statement) -> Statement:
 
 
 def _save_transition(
-    actor: Any,
+    actor: User,
     statement: Statement,
     action: str,
     before: dict[str, Any],
@@ -92,7 +92,7 @@ def _require_future(deadline: datetime | None, what: str) -> None:
 
 def _tell(
     event: Kind,
-    actor: Any,
+    actor: User,
     statement: Statement,
     recipients: list[User],
     line: Detail | None = None,
@@ -109,7 +109,7 @@ def _tell(
 
 @transaction.atomic
 def create_statement(
-    actor: Any,
+    actor: User,
     *,
     title: str,
     kind: str,
@@ -122,7 +122,7 @@ def create_statement(
     policy.may_create(actor).enforce()
     holders = set(pen_holders)
     if actor.delegation_id is not None:
-        holders.add(actor.delegation)
+        holders.add(acting_delegation(actor))
     if not holders:
         raise Conflict(_("Name at least one pen-holding delegation."))
     statement = drafts_actions.start_statement(
@@ -158,7 +158,7 @@ class Moved:
 
 def _run(
     step: str,
-    actor: Any,
+    actor: User,
     statement: Statement,
     decision: Callable[[Statement], Decision],
     move: Callable[[Statement], Moved],
@@ -177,13 +177,13 @@ def _run(
     return statement
 
 
-def _may(step: str, actor: Any) -> Callable[[Statement], Decision]:
+def _may(step: str, actor: User) -> Callable[[Statement], Decision]:
     return lambda statement: policy.may_take(step, actor, statement)
 
 
 @transaction.atomic
 def open_consultation(
-    actor: Any, statement: Statement, *, deadline: datetime | None, advisers_invited: bool = False
+    actor: User, statement: Statement, *, deadline: datetime | None, advisers_invited: bool = False
 ) -> Statement:
     """Open the draft to every member delegation (and the advisory network if invited)."""
 
@@ -201,7 +201,7 @@ def open_consultation(
 
 
 @transaction.atomic
-def open_sign_on(actor: Any, statement: Statement, *, deadline: datetime) -> Statement:
+def open_sign_on(actor: User, statement: Statement, *, deadline: datetime) -> Statement:
     """Freeze the current text into the signed instrument and invite every member delegation
     to sign it."""
 
@@ -230,7 +230,7 @@ def _void_signatures(statement: Statement) -> list[int]:
 
 
 @transaction.atomic
-def return_to_drafting(actor: Any, statement: Statement) -> Statement:
+def return_to_drafting(actor: User, statement: Statement) -> Statement:
     """Send the statement back to its pen-holders; any signatures become void (kept on record)."""
 
     def move(statement: Statement) -> Moved:
@@ -260,7 +260,7 @@ def public_slug(title: str, published_at: datetime) -> str:
 
 
 @transaction.atomic
-def publish(actor: Any, statement: Statement) -> Statement:
+def publish(actor: User, statement: Statement) -> Statement:
     """Publish the signed text with its signatories. Needs the statement's minimum signatures."""
 
     def move(statement: Statement) -> Moved:
@@ -294,7 +294,7 @@ def publish(actor: Any, statement: Statement) -> Statement:
 
 
 @transaction.atomic
-def withdraw(actor: Any, statement: Statement, *, reason: str) -> Statement:
+def withdraw(actor: User, statement: Statement, *, reason: str) -> Statement:
     """Abandon the statement, keeping it and the reason on the record."""
 
     def move(statement: Statement) -> Moved:
@@ -319,7 +319,10 @@ def withdraw(actor: Any, statement: Statement, *, reason: str) -> Statement:
 # --- sign-on ---------------------------------------------------------------------------------
 
 
-def _current_response(statement: Statement, delegation: Delegation) -> Signature | None:
+def _current_response(statement: Statement, delegation: Delegation | None) -> Signature | None:
+    """The delegation's answer to this sign-on, locked; None for someone of no delegation."""
+    if delegation is None:
+        return None
     return (
         Signature.objects.select_for_update()
         .filter(statement=statement, delegation=delegation)
@@ -328,7 +331,7 @@ def _current_response(statement: Statement, delegation: Delegation) -> Signature
     )
 
 
-def _first_response(actor: Any, statement: Statement, status: str, now: datetime) -> Signature:
+def _first_response(actor: User, statement: Statement, status: str, now: datetime) -> Signature:
     """Create the delegation's first answer; a concurrent first answer makes this a Conflict."""
     instrument = statement.instrument
     assert instrument is not None, "a statement in sign-on always has an instrument"
@@ -336,7 +339,7 @@ def _first_response(actor: Any, statement: Statement, status: str, now: datetime
         with transaction.atomic():
             return Signature.objects.create(
                 statement=statement,
-                delegation=actor.delegation,
+                delegation=acting_delegation(actor),
                 instrument=instrument,
                 content_hash=instrument.revision.content_hash,
                 status=status,
@@ -347,7 +350,7 @@ def _first_response(actor: Any, statement: Statement, status: str, now: datetime
     except IntegrityError as clash:
         raise Conflict(
             _("%(delegation)s has already answered this sign-on; reload the page.")
-            % {"delegation": actor.delegation.name}
+            % {"delegation": acting_delegation(actor).name}
         ) from clash
 
 
@@ -359,7 +362,7 @@ RESPONSE_EVENTS = {
 
 
 def _record_response(
-    actor: Any,
+    actor: User,
     statement: Statement,
     action: str,
     before: str | None,
@@ -403,7 +406,7 @@ def _record_response(
 
 
 @transaction.atomic
-def sign_on(actor: Any, statement: Statement, *, proof: two_factor.Proof) -> Signature:
+def sign_on(actor: User, statement: Statement, *, proof: two_factor.Proof) -> Signature:
     """Sign the frozen revision for the actor's delegation.
 
     A signature commits a state: ``proof`` shows the actor proved their second factor
@@ -450,7 +453,7 @@ def sign_on(actor: Any, statement: Statement, *, proof: two_factor.Proof) -> Sig
 
 
 @transaction.atomic
-def decline(actor: Any, statement: Statement) -> Signature:
+def decline(actor: User, statement: Statement) -> Signature:
     """Record that the actor's delegation will not sign this statement."""
     statement = _lock(statement)
     existing = _current_response(statement, actor.delegation)
@@ -470,7 +473,7 @@ def decline(actor: Any, statement: Statement) -> Signature:
 
 
 @transaction.atomic
-def withdraw_signature(actor: Any, statement: Statement) -> Signature:
+def withdraw_signature(actor: User, statement: Statement) -> Signature:
     """Take back the actor's delegation's signature before the sign-on deadline."""
     statement = _lock(statement)
     existing = _current_response(statement, actor.delegation)
@@ -489,7 +492,7 @@ def withdraw_signature(actor: Any, statement: Statement) -> Signature:
 # --- after publication -----------------------------------------------------------------------
 
 
-def _set_late_signatures(actor: Any, statement: Statement, *, accepts: bool) -> Statement:
+def _set_late_signatures(actor: User, statement: Statement, *, accepts: bool) -> Statement:
     statement = _lock(statement)
     policy.may_set_late_signatures(actor, statement, accepts=accepts).enforce()
     action = "open_late_signatures" if accepts else "close_late_signatures"
@@ -508,7 +511,7 @@ def _set_late_signatures(actor: Any, statement: Statement, *, accepts: bool) -> 
 
 
 @transaction.atomic
-def open_late_signatures(actor: Any, statement: Statement) -> Statement:
+def open_late_signatures(actor: User, statement: Statement) -> Statement:
     """Let member delegations that cleared the published text late sign it; the text stays.
 
     Chairs of the statement's body only (``PermissionDenied``); a published statement not
@@ -533,14 +536,14 @@ def open_late_signatures(actor: Any, statement: Statement) -> Statement:
 
 
 @transaction.atomic
-def close_late_signatures(actor: Any, statement: Statement) -> Statement:
+def close_late_signatures(actor: User, statement: Statement) -> Statement:
     """Stop taking late signatures on the published statement (chairs of its body only)."""
     return _set_late_signatures(actor, statement, accepts=False)
 
 
 @transaction.atomic
 def remove_signature(
-    actor: Any, statement: Statement, delegation: Delegation, *, reason: str
+    actor: User, statement: Statement, delegation: Delegation, *, reason: str
 ) -> Signature:
     """Take a delegation's signature off a published statement, with the reason on the record.
 

@@ -27,6 +27,7 @@ from django_stubs_ext import StrOrPromise
 from guardian.core import ObjectPermissionChecker
 
 from delegations import two_factor
+from delegations.requests import SignedInRequest
 from drafts import policy as drafts_policy
 from drafts import selectors as drafts_selectors
 from drafts.models import Amendment, Revision, Statement
@@ -254,7 +255,7 @@ def statement_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def statement_create(request: HttpRequest) -> HttpResponse:
+def statement_create(request: SignedInRequest) -> HttpResponse:
     if not permissions.can_create_statement(request.user):
         raise PermissionDenied(
             _(

@@ -3,15 +3,14 @@ revision) or rejected by the pen-holders."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.core import ObjectPermissionChecker
 
 from audit.actions import record
-from delegations.actions import delegation_of
+from delegations.actions import acting_delegation, delegation_of
+from delegations.models import User
 from drafts import audience, notices, policy
 from drafts.actions.common import lock, statement_link, wordings, written
 from drafts.actions.revisions import new_revision, rebase_amendments, tell_of_revision
@@ -72,7 +71,7 @@ def _proposed_wording(kind: str, text: str, read: RevisionParagraph) -> str:
 
 @transaction.atomic
 def propose_amendment(
-    actor: Any,
+    actor: User,
     statement: Statement,
     *,
     paragraph: Paragraph,
@@ -114,13 +113,14 @@ def propose_amendment(
             }
         )
     applied(kind, current_row.position - 1, carried, current.text)
+    proposer = acting_delegation(actor)  # the policy allowed a member's delegate or signatory
     amendment = Amendment.objects.create(
         statement=locked,
         paragraph=paragraph,
         kind=kind,
         text=carried,
         justification=justification,
-        delegation=actor.delegation,
+        delegation=proposer,
         author=actor,
         proposed_against=read_row.revision,
         base_revision=current,
@@ -144,16 +144,14 @@ def propose_amendment(
         subject=locked,
         recipients=audience.people(audience.pen_holders(locked)),
         link=statement_link(locked, f"a-{amendment.pk}"),
-        detail=detail(
-            PROPOSES[kind], position=current_row.position, delegation=actor.delegation.name
-        ),
+        detail=detail(PROPOSES[kind], position=current_row.position, delegation=proposer.name),
     )
     announce(locked, change="amendment_proposed", actor=actor)
     return amendment
 
 
 def require_proposing(
-    actor: Any, statement: Statement, checker: ObjectPermissionChecker | None = None
+    actor: User, statement: Statement, checker: ObjectPermissionChecker | None = None
 ) -> None:
     """Raise what ``propose_amendment`` raises when the person may not propose (now):
     ``PermissionDenied``, or ``AmendmentsClosed`` outside consultation
@@ -162,7 +160,7 @@ def require_proposing(
 
 
 def require_deciding(
-    actor: Any, statement: Statement, checker: ObjectPermissionChecker | None = None
+    actor: User, statement: Statement, checker: ObjectPermissionChecker | None = None
 ) -> None:
     """Raise what ``accept_amendment`` and ``reject_amendment`` raise when the person may not
     decide (now): ``PermissionDenied``, or ``AmendmentsClosed`` outside consultation
@@ -185,7 +183,7 @@ def _still_open(amendment: Amendment) -> Amendment:
 
 
 @transaction.atomic
-def accept_amendment(actor: Any, amendment: Amendment) -> Revision:
+def accept_amendment(actor: User, amendment: Amendment) -> Revision:
     """Apply the amendment to the current text as the next revision, credited to the proposing
     delegation, and rebase (or mark outdated) the other open amendments it affects.
 
@@ -262,7 +260,7 @@ def accept_amendment(actor: Any, amendment: Amendment) -> Revision:
 
 
 @transaction.atomic
-def reject_amendment(actor: Any, amendment: Amendment, *, reason: str) -> Amendment:
+def reject_amendment(actor: User, amendment: Amendment, *, reason: str) -> Amendment:
     """Reject the amendment, with the reason its delegation is told.
 
     Raises as ``accept_amendment`` does, and ``InvalidAmendment`` without a reason.

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -13,6 +11,7 @@ from guardian.core import ObjectPermissionChecker
 from audit.actions import record
 from core.policy import Refusal
 from delegations.actions import delegation_of
+from delegations.models import User
 from drafts import audience, notices, policy
 from drafts.actions.common import lock, statement_link, wordings, written
 from drafts.errors import CommentsClosed, InvalidComment, ThreadResolved
@@ -34,7 +33,7 @@ State = Statement.State
 
 
 def require_commenting(
-    actor: Any, statement: Statement, checker: ObjectPermissionChecker | None = None
+    actor: User, statement: Statement, checker: ObjectPermissionChecker | None = None
 ) -> None:
     """Raise what ``comment_on_paragraph`` raises when the person may not comment (now):
     ``CommentsClosed`` once sign-on has opened, for everyone; else ``PermissionDenied``
@@ -44,7 +43,7 @@ def require_commenting(
 
 @transaction.atomic
 def comment_on_paragraph(
-    actor: Any,
+    actor: User,
     statement: Statement,
     *,
     paragraph: Paragraph,
@@ -108,7 +107,7 @@ def comment_on_paragraph(
 
 
 @transaction.atomic
-def reply_to_comment(actor: Any, comment: Comment, *, body: str) -> Comment:
+def reply_to_comment(actor: User, comment: Comment, *, body: str) -> Comment:
     """Reply in the thread of ``comment`` (a reply to a reply joins the same thread).
 
     Raises as ``comment_on_paragraph`` does, and ``ThreadResolved`` if the thread is resolved.
@@ -153,7 +152,7 @@ def reply_to_comment(actor: Any, comment: Comment, *, body: str) -> Comment:
 
 
 def _tell_of_comment(
-    actor: Any, statement: Statement, comment: Comment, *, thread: Comment, position: int | None
+    actor: User, statement: Statement, comment: Comment, *, thread: Comment, position: int | None
 ) -> None:
     """Tell the pen-holders' people and those who took part in the thread (as long as they may
     still see the statement), and every page open on it."""
@@ -173,7 +172,7 @@ def _tell_of_comment(
 
 
 @transaction.atomic
-def resolve_comment(actor: Any, comment: Comment) -> Comment:
+def resolve_comment(actor: User, comment: Comment) -> Comment:
     """Mark the thread of ``comment`` resolved; returns the thread's first comment.
 
     Its author, the pen-holders' people and the body's chairs may (else ``PermissionDenied``),
@@ -183,13 +182,13 @@ def resolve_comment(actor: Any, comment: Comment) -> Comment:
 
 
 @transaction.atomic
-def reopen_comment(actor: Any, comment: Comment) -> Comment:
+def reopen_comment(actor: User, comment: Comment) -> Comment:
     """Reopen the thread of ``comment``: the same people, while comments are taken (else
     ``CommentsClosed``; ``drafts.policy.may_reopen``)."""
     return _mark_resolved(actor, comment, resolved=False)
 
 
-def _mark_resolved(actor: Any, comment: Comment, *, resolved: bool) -> Comment:
+def _mark_resolved(actor: User, comment: Comment, *, resolved: bool) -> Comment:
     locked = lock(comment.statement)
     thread = Comment.objects.select_for_update().get(pk=comment.parent_id or comment.pk)
     decision = (policy.may_resolve if resolved else policy.may_reopen)(actor, locked, thread)

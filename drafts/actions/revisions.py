@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from audit.actions import record
 from delegations.actions import delegation_of
-from delegations.models import Body, Delegation
+from delegations.models import Body, Delegation, User
 from drafts import audience, notices, permissions
 from drafts.amending import OutdatedBecause, carry_over, checked_text
 from drafts.diff import correspondence
@@ -35,7 +35,7 @@ State = Statement.State
 
 
 def new_revision(
-    actor: Any,
+    actor: User,
     statement: Statement,
     text: str,
     parent: Revision | None,
@@ -115,7 +115,7 @@ def new_paragraph_key(taken: set[str]) -> str:
 
 @transaction.atomic
 def start_statement(
-    actor: Any,
+    actor: User,
     *,
     title: str,
     kind: str,
@@ -158,7 +158,7 @@ def start_statement(
 
 
 @transaction.atomic
-def save_revision(actor: Any, statement: Statement, *, text: str, base: Revision) -> Revision:
+def save_revision(actor: User, statement: Statement, *, text: str, base: Revision) -> Revision:
     """Save ``text``, written from revision ``base``, as the statement's next revision.
 
     If ``base`` is still the latest revision, ``text`` becomes the next one. If someone saved
@@ -241,7 +241,7 @@ def save_revision(actor: Any, statement: Statement, *, text: str, base: Revision
 
 
 def tell_of_revision(
-    actor: Any,
+    actor: User,
     statement: Statement,
     revision: Revision,
     previous: Revision,
@@ -287,7 +287,7 @@ DETAILS_EDITABLE_IN = {
 
 @transaction.atomic
 def change_details(
-    actor: Any, statement: Statement, *, title: str, min_signatures: int
+    actor: User, statement: Statement, *, title: str, min_signatures: int
 ) -> Statement:
     """Change a statement's title or minimum signatures, where its state still allows it.
 
